@@ -1,0 +1,41 @@
+// The entry point: read the configuration, open storage, build the app and
+// listen. Everything else lives in the factory (app.ts).
+import { createApp } from "./app";
+import { ConfigError, loadConfig } from "./config";
+import { createLogger } from "./logger";
+import { openStorage } from "./storage/open";
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  if (config.redisUrl) {
+    throw new ConfigError("REDIS_URL: the Redis adapter is not available in this version yet; unset it to run one node");
+  }
+  const storage = await openStorage(config.database);
+  const app = createApp({ storage, logger });
+  const { url } = await app.listen(config.port, config.host);
+  logger.info({ database: config.database.kind }, `listening on ${url}`);
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    // If something hangs, still exit rather than linger holding the port.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    await app.close();
+    await storage.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || (err instanceof Error && /^(DATABASE_URL|REDIS_URL):/.test(err.message))) {
+    console.error(err.message);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,66 @@
+// Versioned schema for the SQLite storage. `PRAGMA user_version` records how
+// many migrations a file has had; each runs once, in its own transaction.
+// Append new migrations; never edit one that has shipped.
+import type { Database } from "better-sqlite3";
+
+const MIGRATIONS: string[] = [
+  // 1: accounts, rooms, memberships, messages
+  `
+  CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    created_at    INTEGER NOT NULL
+  );
+  CREATE TABLE tokens (
+    hash       TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX tokens_user ON tokens(user_id);
+  CREATE TABLE rooms (
+    id         TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('public', 'private', 'dm')),
+    name       TEXT,
+    dm_a       TEXT REFERENCES users(id),
+    dm_b       TEXT REFERENCES users(id),
+    last_seq   INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+  -- public names are unique ignoring case; private names need not be
+  CREATE UNIQUE INDEX rooms_public_name ON rooms(name COLLATE NOCASE) WHERE kind = 'public';
+  CREATE UNIQUE INDEX rooms_dm_pair ON rooms(dm_a, dm_b) WHERE kind = 'dm';
+  CREATE TABLE memberships (
+    room_id       TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    last_read_seq INTEGER NOT NULL DEFAULT 0,
+    joined_at     INTEGER NOT NULL,
+    PRIMARY KEY (room_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX memberships_user ON memberships(user_id, room_id);
+  -- An ordinary rowid table so that a later FTS5 index can use it as content.
+  CREATE TABLE messages (
+    id         TEXT NOT NULL UNIQUE,
+    room_id    TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    seq        INTEGER NOT NULL,
+    sender_id  TEXT NOT NULL REFERENCES users(id),
+    client_id  TEXT NOT NULL,
+    text       TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    edited_at  INTEGER,
+    deleted    INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (room_id, seq),
+    UNIQUE (sender_id, client_id)
+  );
+  `,
+];
+
+export function migrate(db: Database): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

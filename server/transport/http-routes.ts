@@ -1,0 +1,67 @@
+// HTTP routes: accounts and health. Thin: parse, call accounts, answer.
+// Express 5 passes rejected promises to the error handler by itself.
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from "express";
+import type { Logger } from "pino";
+import type { Accounts } from "../accounts/accounts";
+import { errors, HTTP_STATUS, toErrorBody } from "../errors";
+
+function bearerToken(req: Request): string {
+  const match = /^Bearer ([^\s]+)$/.exec(req.get("authorization") ?? "");
+  if (!match?.[1]) throw errors.unauthorized();
+  return match[1];
+}
+
+export type AccountRoutesDeps = {
+  accounts: Accounts;
+  /** Called after a logout, to disconnect the sockets opened with that token. */
+  onLogout: (tokenHash: string) => void;
+};
+
+export function accountRoutes({ accounts, onLogout }: AccountRoutesDeps) {
+  const router = express.Router();
+  router.use(express.json({ limit: "16kb" }));
+
+  router.post("/register", async (req, res) => {
+    res.status(201).json(await accounts.register(req.body));
+  });
+  router.post("/login", async (req, res) => {
+    res.json(await accounts.login(req.body, req.ip ?? "unknown"));
+  });
+  router.post("/logout", async (req, res) => {
+    onLogout(await accounts.logout(bearerToken(req)));
+    res.status(204).end();
+  });
+  router.get("/me", async (req, res) => {
+    const session = await accounts.authenticate(bearerToken(req));
+    if (!session) throw errors.unauthorized();
+    res.json({ user: session.user });
+  });
+  router.use(() => {
+    throw errors.notFound("No such API route");
+  });
+  return router;
+}
+
+export function healthRoute(check: () => Promise<void>, logger: Logger): RequestHandler {
+  return async (_req, res) => {
+    try {
+      await check();
+      res.json({ status: "ok" });
+    } catch (err) {
+      logger.warn({ err }, "health check failed");
+      res.status(503).json({ status: "unavailable" });
+    }
+  };
+}
+
+/** Every error body is `{error: {code, message}}`, malformed JSON included. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    // body-parser's own errors (malformed JSON, too large) carry a 4xx status.
+    const parserStatus = typeof err?.status === "number" && err.status < 500 && typeof err.type === "string";
+    const mapped = parserStatus ? toErrorBody(errors.badRequest(err.type === "entity.too.large" ? "Body too large" : "Malformed JSON body")) : toErrorBody(err);
+    if (mapped.fault) logger.error({ err }, "request failed");
+    res.status(HTTP_STATUS[mapped.body.code]).json({ error: mapped.body });
+  };
+}
+
