@@ -1,0 +1,157 @@
+// One place that starts real servers on port 0 with a real SQLite file in a
+// temp folder, connects real socket.io clients, and tears all of it down.
+// Use: `const h = harness();` at the top of a describe block.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { io } from "socket.io-client";
+import { ChatClient, type ClientSocket } from "../../common/client";
+import type { AckData, AckEventName, AuthResponse, PayloadIn, Result, ServerToClientEvents } from "../../common/protocol";
+import { createApp, type App, type AppOptions } from "../../server/app";
+import { openSqlite } from "../../server/storage/sqlite";
+import type { Storage } from "../../server/storage/storage";
+
+export type TestServer = { app: App; storage: Storage; url: string; dbPath: string; close(): Promise<void> };
+
+let counter = 0;
+/** A username no other test uses. */
+export const uniqueName = (prefix = "u") => `${prefix}${process.pid % 10000}_${++counter}_${Math.random().toString(36).slice(2, 6)}`;
+export const PASSWORD = "correct horse battery";
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "chat-test-"));
+}
+
+export function harness() {
+  const cleanups: Array<() => Promise<void> | void> = [];
+
+  afterEach(async () => {
+    // Last in, first out: sockets before servers before storage before files.
+    while (cleanups.length) await cleanups.pop()!();
+  });
+
+  async function startServer(options: Partial<Omit<AppOptions, "storage" | "logger">> & { dbPath?: string } = {}): Promise<TestServer> {
+    let dbPath = options.dbPath;
+    if (!dbPath) {
+      const dir = tempDir();
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      dbPath = join(dir, "chat.db");
+    }
+    const storage = openSqlite({ path: dbPath });
+    const app = createApp({
+      storage,
+      logger: pino({ level: "silent" }),
+      rateLimits: { messagesPerWindow: 100_000, messageWindowSeconds: 1 },
+      ...options,
+    });
+    const { port } = await app.listen(0, "127.0.0.1");
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await storage.close();
+    };
+    cleanups.push(close);
+    return { app, storage, url: `http://127.0.0.1:${port}`, dbPath, close };
+  }
+
+  async function register(server: { url: string }, username = uniqueName()): Promise<AuthResponse> {
+    const res = await fetch(`${server.url}/api/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
+    if (res.status !== 201) throw new Error(`register answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as AuthResponse;
+  }
+
+  /** A raw socket.io-client socket, connected (rejects with the connect_error). */
+  function connect(server: { url: string }, token: unknown, options: { reconnection?: boolean } = {}): Promise<ClientSocket> {
+    const socket: ClientSocket = io(server.url, {
+      auth: { token },
+      transports: ["websocket"],
+      reconnection: options.reconnection ?? false,
+      forceNew: true,
+    });
+    cleanups.push(() => void socket.close());
+    return new Promise((resolve, reject) => {
+      socket.once("connect", () => resolve(socket));
+      socket.once("connect_error", reject);
+    });
+  }
+
+  /** The typed client module, connected. */
+  async function client(server: { url: string }, token: string): Promise<ChatClient> {
+    const c = await ChatClient.connect({ url: server.url, token, socket: { transports: ["websocket"], forceNew: true } });
+    cleanups.push(() => c.close());
+    return c;
+  }
+
+  /** A registered user with one connected socket. */
+  async function user(server: { url: string }, username?: string) {
+    const auth = await register(server, username);
+    return { ...auth, socket: await connect(server, auth.token) };
+  }
+
+  return { startServer, register, connect, client, user, onCleanup: (f: () => Promise<void> | void) => cleanups.push(f) };
+}
+
+/** Emits with an ack and resolves with the raw Result. */
+export function call<E extends AckEventName>(socket: ClientSocket, event: E, payload: PayloadIn<E>): Promise<Result<AckData[E]>> {
+  const emit = socket.timeout(5000).emitWithAck as (e: E, p: unknown) => Promise<Result<AckData[E]>>;
+  return emit(event, payload);
+}
+
+/** Like `call`, but for payloads that are deliberately not of the protocol's types. */
+export function callRaw(socket: ClientSocket, event: string, ...args: unknown[]): Promise<Result<unknown>> {
+  const emit = socket.timeout(5000).emitWithAck as (e: string, ...a: unknown[]) => Promise<Result<unknown>>;
+  return emit(event, ...args);
+}
+
+/** Calls and returns the data, failing the test on `{ok:false}`. */
+export async function ok<E extends AckEventName>(socket: ClientSocket, event: E, payload: PayloadIn<E>): Promise<AckData[E]> {
+  const result = await call(socket, event, payload);
+  if (!result.ok) throw new Error(`${event} answered ${JSON.stringify(result.error)}`);
+  return result.data;
+}
+
+/** Resolves with the next `event` on the socket that satisfies `match`. */
+export function next<E extends keyof ServerToClientEvents>(
+  socket: ClientSocket,
+  event: E,
+  match: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  const s = socket as unknown as { on(e: string, l: (p: never) => void): void; off(e: string, l: (p: never) => void): void };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      s.off(event, listener);
+      reject(new Error(`no ${event} event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (payload: Parameters<ServerToClientEvents[E]>[0]) => {
+      if (!match(payload)) return;
+      clearTimeout(timer);
+      s.off(event, listener);
+      resolve(payload);
+    };
+    s.on(event, listener as (p: never) => void);
+  });
+}
+
+/** Records every `event` the socket receives, for asserting what did (not) arrive. */
+export function record<E extends keyof ServerToClientEvents>(socket: ClientSocket, event: E): Array<Parameters<ServerToClientEvents[E]>[0]> {
+  const seen: Array<Parameters<ServerToClientEvents[E]>[0]> = [];
+  (socket as unknown as { on(e: string, l: (p: never) => void): void }).on(event, ((p: Parameters<ServerToClientEvents[E]>[0]) => seen.push(p)) as (p: never) => void);
+  return seen;
+}
+
+/**
+ * Resolves once every socket has answered a ping round trip to the server:
+ * anything broadcast before that has been delivered to them. Used to assert
+ * that something was *not* received, without sleeping.
+ */
+export async function flush(...sockets: ClientSocket[]): Promise<void> {
+  await Promise.all(sockets.map((s) => call(s, "room:list", {})));
+}
