@@ -147,9 +147,11 @@ export class ChatClient {
   async call<E extends AckEventName>(event: E, payload: PayloadIn<E>): Promise<AckData[E]> {
     let result: Result<AckData[E]>;
     try {
-      // The typed emitWithAck cannot follow a generic event name; the map above types the result.
-      const emit = this.socket.timeout(this.ackTimeoutMs).emitWithAck as (e: E, p: unknown) => Promise<Result<AckData[E]>>;
-      result = await emit(event, payload);
+      // The typed emitWithAck cannot follow a generic event name; AckData types the result.
+      const timed = this.socket.timeout(this.ackTimeoutMs) as unknown as {
+        emitWithAck(e: string, p: unknown): Promise<Result<AckData[E]>>;
+      };
+      result = await timed.emitWithAck(event, payload);
     } catch {
       throw new ChatError("TIMEOUT", `${event}: no answer within ${this.ackTimeoutMs} ms`);
     }

@@ -100,14 +100,14 @@ export function harness() {
 
 /** Emits with an ack and resolves with the raw Result. */
 export function call<E extends AckEventName>(socket: ClientSocket, event: E, payload: PayloadIn<E>): Promise<Result<AckData[E]>> {
-  const emit = socket.timeout(5000).emitWithAck as (e: E, p: unknown) => Promise<Result<AckData[E]>>;
-  return emit(event, payload);
+  return callRaw(socket, event, payload) as Promise<Result<AckData[E]>>;
 }
 
 /** Like `call`, but for payloads that are deliberately not of the protocol's types. */
 export function callRaw(socket: ClientSocket, event: string, ...args: unknown[]): Promise<Result<unknown>> {
-  const emit = socket.timeout(5000).emitWithAck as (e: string, ...a: unknown[]) => Promise<Result<unknown>>;
-  return emit(event, ...args);
+  // The typed emitWithAck is keyed by event name; these payloads are deliberately untyped.
+  const timed = socket.timeout(5000) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<Result<unknown>> };
+  return timed.emitWithAck(event, ...args);
 }
 
 /** Calls and returns the data, failing the test on `{ok:false}`. */
