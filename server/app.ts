@@ -75,7 +75,7 @@ export function createApp(options: AppOptions): App {
       socket.data.user = session.user;
       socket.data.tokenHash = session.tokenHash;
       const roomIds = await storage.roomIdsOf(session.user.id);
-      socket.join([ioRooms.user(session.user.id), ioRooms.token(session.tokenHash), ...roomIds.map(ioRooms.chat)]);
+      void socket.join([ioRooms.user(session.user.id), ioRooms.token(session.tokenHash), ...roomIds.map(ioRooms.chat)]);
       next();
     } catch (err) {
       logger.error({ err }, "handshake failed");

@@ -266,7 +266,7 @@ export function openSqlite(options: SqliteOptions): Storage {
       } catch (err) {
         if (err !== DUPLICATE) throw err;
         const row = q.messageByClientId.get(m.sender.id, m.clientId);
-        if (!row) throw new Error("insertMessage: duplicate clientId but no stored message");
+        if (!row) throw new Error("insertMessage: duplicate clientId but no stored message", { cause: err });
         return { created: false, message: toMessage(row) };
       }
     },
