@@ -31,7 +31,7 @@ export function harness() {
     while (cleanups.length) await cleanups.pop()!();
   });
 
-  async function startServer(options: Partial<Omit<AppOptions, "storage" | "logger">> & { dbPath?: string } = {}): Promise<TestServer> {
+  async function startServer(options: Partial<Omit<AppOptions, "storage">> & { dbPath?: string } = {}): Promise<TestServer> {
     let dbPath = options.dbPath;
     if (!dbPath) {
       const dir = tempDir();

@@ -1,0 +1,39 @@
+// Configuration is validated at start, with a message that names the variable.
+import { resolve } from "node:path";
+import { ConfigError, DEFAULT_SQLITE_PATH, loadConfig } from "../server/config";
+
+describe("loadConfig", () => {
+  test("defaults: port 3000, all interfaces, SQLite under ./data, one node", () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: "0.0.0.0",
+      database: { kind: "sqlite", path: resolve(DEFAULT_SQLITE_PATH) },
+      redisUrl: undefined,
+      logLevel: "info",
+    });
+  });
+
+  test("reads every variable; empty ones count as unset", () => {
+    expect(
+      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: "sqlite::memory:", LOG_LEVEL: "warn", REDIS_URL: "" }),
+    ).toMatchObject({ port: 0, host: "127.0.0.1", database: { kind: "sqlite", path: ":memory:" }, logLevel: "warn" });
+    expect(loadConfig({ DATABASE_URL: "sqlite:/tmp/x/chat.db" }).database).toEqual({ kind: "sqlite", path: "/tmp/x/chat.db" });
+    expect(loadConfig({ DATABASE_URL: "mysql://root@127.0.0.1:3306/test" }).database).toEqual({
+      kind: "mysql",
+      url: "mysql://root@127.0.0.1:3306/test",
+    });
+  });
+
+  test.each([
+    ["PORT", "abc"],
+    ["PORT", "70000"],
+    ["PORT", "-1"],
+    ["DATABASE_URL", "postgres://localhost/db"],
+    ["DATABASE_URL", "sqlite:"],
+    ["REDIS_URL", "localhost:6379"],
+    ["LOG_LEVEL", "loud"],
+  ])("a bad %s (%s) is refused with a message naming it", (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+});
