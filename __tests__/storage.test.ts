@@ -83,6 +83,19 @@ for (const impl of IMPLEMENTATIONS) {
       await room(alice.id, "private", "general");
     });
 
+    test("ignoring case means Unicode case, not only ASCII", async () => {
+      const alice = await user();
+      const taken = (name: string) =>
+        storage.createRoom({ id: randomUUID(), kind: "public", name, dmUsers: null }, alice.id, 0).then((created) => !created);
+      await room(alice.id, "public", "Élan");
+      expect(await taken("élan")).toBe(true);
+      expect(await taken("ÉLAN")).toBe(true);
+      await room(alice.id, "public", "Straße");
+      expect(await taken("STRASSE")).toBe(true);
+      expect(await taken("Ｓｔｒａｓｓｅ")).toBe(true);
+      expect(await taken("Elan")).toBe(false);
+    });
+
     test("seq is assigned per room, gap-free, and a repeated clientId returns the original", async () => {
       const alice = await user();
       const roomA = await room(alice.id);

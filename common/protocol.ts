@@ -32,12 +32,16 @@ export function codePointLength(s: string): number {
   return n;
 }
 
+/** A lone surrogate cannot be stored as UTF-8: it would come back as other text than was acknowledged. */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+
 const textOf = (min: number, max: number, what: string) =>
   z
     .string()
     .refine((s) => s.length <= max * 2 && codePointLength(s) >= min && codePointLength(s) <= max, {
       message: `${what} must be ${min}-${max} characters`,
-    });
+    })
+    .refine((s) => !LONE_SURROGATE.test(s), { message: `${what} must be well-formed Unicode` });
 
 /** Not empty and not only white space (JavaScript's `\s`). */
 const visibleText = (max: number, what: string) =>

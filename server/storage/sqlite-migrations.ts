@@ -22,13 +22,15 @@ const MIGRATIONS: string[] = [
     id         TEXT PRIMARY KEY,
     kind       TEXT NOT NULL CHECK (kind IN ('public', 'private', 'dm')),
     name       TEXT,
+    -- name folded for uniqueness (roomNameKey): NOCASE folds ASCII only
+    name_key   TEXT,
     dm_a       TEXT REFERENCES users(id),
     dm_b       TEXT REFERENCES users(id),
     last_seq   INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL
   );
   -- public names are unique ignoring case; private names need not be
-  CREATE UNIQUE INDEX rooms_public_name ON rooms(name COLLATE NOCASE) WHERE kind = 'public';
+  CREATE UNIQUE INDEX rooms_public_name ON rooms(name_key) WHERE kind = 'public';
   CREATE UNIQUE INDEX rooms_dm_pair ON rooms(dm_a, dm_b) WHERE kind = 'dm';
   CREATE TABLE memberships (
     room_id       TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,

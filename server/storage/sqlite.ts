@@ -5,7 +5,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Message, Room } from "../../common/protocol";
 import { migrate } from "./sqlite-migrations";
-import type { HistoryQuery, InsertResult, NewMessage, RoomRecord, Storage, UserRecord } from "./storage";
+import { roomNameKey, type HistoryQuery, type InsertResult, type NewMessage, type RoomRecord, type Storage, type UserRecord } from "./storage";
 
 type MessageRow = {
   id: string;
@@ -62,8 +62,10 @@ function toRoomRecord(row: RoomRow): RoomRecord {
   return { id: row.id, kind: row.kind, name: row.name, dmUsers: row.dm_a && row.dm_b ? [row.dm_a, row.dm_b] : null };
 }
 
+// Duck-typed: the native module's errors may come from another realm (jest's
+// sandbox), where `instanceof Error` is false.
 const isUniqueViolation = (err: unknown) =>
-  err instanceof Error && (err as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE";
+  typeof err === "object" && err !== null && (err as { code?: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE";
 
 /** Thrown inside a transaction to roll it back when a retry's clientId is already stored. */
 const DUPLICATE = Symbol("duplicate");
@@ -100,7 +102,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     ),
     deleteToken: db.prepare("DELETE FROM tokens WHERE hash = ?"),
     insertRoom: db.prepare(
-      "INSERT INTO rooms (id, kind, name, dm_a, dm_b, created_at) VALUES ($id, $kind, $name, $dmA, $dmB, $createdAt)",
+      "INSERT INTO rooms (id, kind, name, name_key, dm_a, dm_b, created_at) VALUES ($id, $kind, $name, $nameKey, $dmA, $dmB, $createdAt)",
     ),
     room: db.prepare<[string], RoomRow>("SELECT id, kind, name, dm_a, dm_b FROM rooms WHERE id = ?"),
     dmRoom: db.prepare<[string, string], RoomRow>(
@@ -146,6 +148,7 @@ export function openSqlite(options: SqliteOptions): Storage {
       id: room.id,
       kind: room.kind,
       name: room.name,
+      nameKey: room.name === null ? null : roomNameKey(room.name),
       dmA: room.dmUsers?.[0] ?? null,
       dmB: room.dmUsers?.[1] ?? null,
       createdAt,
@@ -156,7 +159,7 @@ export function openSqlite(options: SqliteOptions): Storage {
   const openDmTx = db.transaction((newRoomId: string, users: [string, string], now: number): RoomRow => {
     let row = q.dmRoom.get(users[0], users[1]);
     if (!row) {
-      q.insertRoom.run({ id: newRoomId, kind: "dm", name: null, dmA: users[0], dmB: users[1], createdAt: now });
+      q.insertRoom.run({ id: newRoomId, kind: "dm", name: null, nameKey: null, dmA: users[0], dmB: users[1], createdAt: now });
       row = { id: newRoomId, kind: "dm", name: null, dm_a: users[0], dm_b: users[1] };
     }
     q.addMember.run(row.id, users[0], now);
