@@ -126,6 +126,9 @@ describe("message", () => {
     );
     expect(results.filter((r) => r.ok)).toHaveLength(5);
     expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.error.code)).toEqual(Array(3).fill("RATE_LIMITED"));
+    // A retry of a stored message is answered with the original even over the limit.
+    const stored = results.find((r) => r.ok)!;
+    expect(await call(alice.socket, "message", { roomId: room.id, text: "again", clientId: stored.ok ? stored.data.clientId : "" })).toEqual(stored);
     expect(await ok(bob.socket, "message", { roomId: room.id, text: "bob is fine", clientId: "b" })).toMatchObject({ seq: 6 });
     expect((await storedIn(bob.socket, room.id)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });

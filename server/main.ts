@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   const storage = await openStorage(config.database);
   const app = createApp({ storage, logger });
   const { url } = await app.listen(config.port, config.host);
-  logger.info({ database: config.database.kind }, `listening on ${url}`);
+  logger.info({ database: config.database.kind }, "server started");
+  // The protocol's start-up line, printed whatever LOG_LEVEL says.
+  console.log(`listening on ${url}`);
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {

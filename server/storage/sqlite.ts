@@ -273,6 +273,10 @@ export function openSqlite(options: SqliteOptions): Storage {
         return { created: false, message: toMessage(row) };
       }
     },
+    async findMessageByClientId(senderId, clientId) {
+      const row = q.messageByClientId.get(senderId, clientId);
+      return row ? toMessage(row) : null;
+    },
     async history(roomId, { before, after, limit }: HistoryQuery) {
       if (after !== undefined) return q.after.all(roomId, after, limit).map(toMessage);
       const rows = before !== undefined ? q.before.all(roomId, before, limit) : q.newest.all(roomId, limit);

@@ -70,6 +70,7 @@ export interface Storage {
 
   /** Assigns the next seq of the room and stores the message in one transaction. */
   insertMessage(message: NewMessage): Promise<InsertResult>;
+  findMessageByClientId(senderId: string, clientId: string): Promise<Message | null>;
   /** Ascending seq. */
   history(roomId: string, query: HistoryQuery): Promise<Message[]>;
 }

@@ -43,10 +43,7 @@ export function registerHandlers(socket: ChatSocket, { chat, limits, logger }: H
   on("room:leave", (p) => leaveRoom(chat, user, p));
   on("room:invite", (p) => inviteToRoom(chat, user, p));
   on("dm:open", (p) => openDm(chat, user, p));
-  on("message", async (p) => {
-    await limits.message(user.id);
-    return sendMessage(chat, user, p);
-  });
+  on("message", (p) => sendMessage(chat, user, p, () => limits.message(user.id)));
   on("history", (p) => history(chat, user, p));
 
   // Protocol v1 events whose logic lands in a later version of this server:
