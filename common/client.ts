@@ -68,11 +68,22 @@ export type ChatClientOptions = {
   token: string;
   /** How long a call waits for its ack. */
   ackTimeoutMs?: number;
+  /** How long the first connect may take before `connect()` gives up (socket.io-client retries until then). */
+  connectTimeoutMs?: number;
   /** Passed to socket.io-client's `io()`, e.g. `{ transports: ["websocket"] }`. */
   socket?: Partial<ManagerOptions & SocketOptions>;
 };
 
 type MessageListener = (message: Message) => void;
+
+/**
+ * `connected` and `reconnected` come once the rooms are synced (after a
+ * reconnect: caught up); `disconnected` says whether socket.io-client will
+ * retry by itself (not after a logout or a refused token).
+ */
+export type ConnectionChange =
+  | { state: "connected" | "reconnected" }
+  | { state: "disconnected"; reason: string; willReconnect: boolean };
 type RoomState = { lastSeq: number; queue: Promise<void> };
 
 export class ChatClient {
@@ -81,13 +92,21 @@ export class ChatClient {
   private readonly rooms = new Map<string, RoomState>();
   private readonly messageListeners = new Set<MessageListener>();
   private readonly errorListeners = new Set<(err: unknown) => void>();
+  private readonly connectionListeners = new Set<(change: ConnectionChange) => void>();
+  private readonly connectTimeoutMs: number;
   private connectedOnce = false;
   private sync: Promise<void> = Promise.resolve();
 
   /** Connects and resolves once the server accepted the handshake. */
   static connect(options: ChatClientOptions): Promise<ChatClient> {
     const client = new ChatClient(options);
-    return client.ready().then(() => client.synced().then(() => client));
+    return client.ready().then(
+      () => client.synced().then(() => client),
+      (err: unknown) => {
+        client.close();
+        throw err;
+      },
+    );
   }
 
   /** Logs in (or registers first when `register` is set and the name is free), then connects. */
@@ -110,12 +129,17 @@ export class ChatClient {
 
   constructor(options: ChatClientOptions) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 20_000;
     this.socket = io(options.url, { ...options.socket, auth: { token: options.token } });
     this.socket.on("connect", () => {
       const reconnect = this.connectedOnce;
       this.connectedOnce = true;
-      this.sync = this.syncRooms(reconnect).catch((err) => this.fail(err));
+      this.sync = this.syncRooms(reconnect).then(
+        () => this.changed({ state: reconnect ? "reconnected" : "connected" }),
+        (err) => this.fail(err),
+      );
     });
+    this.socket.on("disconnect", (reason) => this.changed({ state: "disconnected", reason, willReconnect: this.socket.active }));
     this.socket.on("message", (m) => this.receive(m));
   }
 
@@ -123,17 +147,23 @@ export class ChatClient {
   ready(): Promise<void> {
     if (this.socket.connected) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const onConnect = () => {
-        this.socket.off("connect_error", onError);
-        resolve();
-      };
-      const onError = (err: Error) => {
-        // A refused handshake is final; a network error is retried by socket.io-client.
-        if (this.socket.active) return;
+      const done = (err?: ChatError) => {
+        clearTimeout(timer);
         this.socket.off("connect", onConnect);
-        reject(new ChatError(err.message === "UNAUTHORIZED" ? "UNAUTHORIZED" : "NETWORK", err.message));
+        this.socket.off("connect_error", onError);
+        if (err) reject(err);
+        else resolve();
       };
-      this.socket.once("connect", onConnect);
+      const onConnect = () => done();
+      const onError = (err: Error) => {
+        // A refused handshake is final; a network error is retried by socket.io-client until the timer.
+        if (!this.socket.active) done(new ChatError(err.message === "UNAUTHORIZED" ? "UNAUTHORIZED" : "NETWORK", err.message));
+      };
+      const timer = setTimeout(
+        () => done(new ChatError("NETWORK", `could not connect within ${this.connectTimeoutMs} ms`)),
+        this.connectTimeoutMs,
+      );
+      this.socket.on("connect", onConnect);
       this.socket.on("connect_error", onError);
     });
   }
@@ -159,6 +189,9 @@ export class ChatClient {
     if (event === "room:join" || event === "room:create" || event === "dm:open") {
       const room = result.data as AckData["room:join"];
       this.track(room.id, room.lastSeq);
+    } else if (event === "room:leave") {
+      // What is said while away is history, not missed: a later join starts afresh.
+      this.rooms.delete((payload as PayloadIn<"room:leave">).roomId);
     }
     return result.data;
   }
@@ -192,6 +225,12 @@ export class ChatClient {
     const socket = this.socket as unknown as { on(e: string, l: unknown): void; off(e: string, l: unknown): void };
     socket.on(event, listener);
     return () => socket.off(event, listener);
+  }
+
+  /** Connection changes, e.g. for an "offline" banner. */
+  onConnectionChange(listener: (change: ConnectionChange) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
   }
 
   /** Failures of the background catch-up (e.g. a history call that timed out). */
@@ -265,6 +304,10 @@ export class ChatClient {
             : undefined;
         }),
     );
+  }
+
+  private changed(change: ConnectionChange): void {
+    for (const listener of this.connectionListeners) listener(change);
   }
 
   private fail(err: unknown): void {

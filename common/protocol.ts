@@ -53,6 +53,15 @@ export const Password = textOf(8, 256, "password");
 /** Room, message and user ids are opaque strings to clients. */
 export const Id = z.string().min(1).max(64);
 export const RoomName = visibleText(64, "room name").transform((s) => s.trim());
+/**
+ * What makes two public room names "the same ignoring case", for the server's
+ * uniqueness rule and for clients looking a room up by name: Unicode case
+ * folding (upper then lower maps ß to ss) after NFKC, which also folds
+ * look-alike compatibility forms such as full-width letters.
+ */
+export function roomNameKey(name: string): string {
+  return name.trim().normalize("NFKC").toUpperCase().toLowerCase();
+}
 export const MessageText = visibleText(4000, "text");
 export const ClientId = textOf(1, 64, "clientId");
 const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

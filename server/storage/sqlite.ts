@@ -3,9 +3,9 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { Message, Room } from "../../common/protocol";
+import { roomNameKey, type Message, type Room } from "../../common/protocol";
 import { migrate } from "./sqlite-migrations";
-import { roomNameKey, type HistoryQuery, type InsertResult, type NewMessage, type RoomRecord, type Storage, type UserRecord } from "./storage";
+import type { HistoryQuery, InsertResult, NewMessage, RoomRecord, Storage, UserRecord } from "./storage";
 
 type MessageRow = {
   id: string;

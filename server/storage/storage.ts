@@ -16,15 +16,6 @@ export type RoomRecord = {
   dmUsers: [string, string] | null;
 };
 
-/**
- * What makes two public room names "the same ignoring case": Unicode case
- * folding (upper then lower maps ß to ss) after NFKC, which also folds
- * look-alike compatibility forms such as full-width letters.
- */
-export function roomNameKey(name: string): string {
-  return name.normalize("NFKC").toUpperCase().toLowerCase();
-}
-
 export type NewMessage = {
   id: string;
   roomId: string;

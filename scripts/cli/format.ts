@@ -1,0 +1,67 @@
+// How the CLI shows rooms, messages, system events and errors. Pure
+// functions: everything here is text in, text out.
+import { ChatError } from "../../common/client";
+import type { Message, Room, SystemEvent } from "../../common/protocol";
+
+/** A failure of the CLI's own making (bad usage, unknown name), shown like a server error. */
+export class CliError extends Error {
+  constructor(
+    readonly code: "USAGE" | "NO_ROOM" | "NOT_FOUND",
+    message: string,
+  ) {
+    super(message);
+    this.name = "CliError";
+  }
+}
+
+/**
+ * Other users choose room names and message text. Control characters could
+ * move the cursor or recolour the terminal, and a newline could fake a line
+ * from someone else, so they are replaced and continuation lines indented.
+ */
+export function clean(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    // Matching control characters is the point of this pattern.
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "\ufffd")
+    .replace(/\n/g, "\n    ");
+}
+
+/** `#general` for rooms, `@bob` for a dm (whose name is the other user's). */
+export function label(room: Pick<Room, "kind" | "name">): string {
+  return `${room.kind === "dm" ? "@" : "#"}${clean(room.name)}`;
+}
+
+export function clock(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
+
+export function formatMessage(roomLabel: string, m: Message): string {
+  const text = m.deleted ? "(deleted)" : clean(m.text) + (m.editedAt === null ? "" : " (edited)");
+  return `[${roomLabel} ${clock(m.createdAt)}] ${m.sender.username}: ${text}`;
+}
+
+const SYSTEM_VERBS: Record<SystemEvent["type"], string> = {
+  "member-joined": "joined",
+  "member-left": "left",
+  "member-invited": "was invited",
+};
+
+export function formatSystem(roomLabel: string, e: SystemEvent): string {
+  return `[${roomLabel} ${clock(e.at)}] * ${e.user.username} ${SYSTEM_VERBS[e.type]}`;
+}
+
+/** One row of /rooms; `*` marks the current room. */
+export function formatRoomRow(room: Room, current: boolean): string {
+  const mark = current ? "*" : " ";
+  const joined = room.joined ? "joined" : "-";
+  return `${mark} ${label(room).padEnd(24)} ${room.kind.padEnd(7)} ${joined.padEnd(6)} lastSeq=${room.lastSeq}`;
+}
+
+/** `error: CODE message` for anything a command can throw. */
+export function formatError(err: unknown): string {
+  if (err instanceof ChatError || err instanceof CliError) return `error: ${err.code} ${err.message}`;
+  return `error: INTERNAL ${err instanceof Error ? err.message : String(err)}`;
+}
