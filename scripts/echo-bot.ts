@@ -24,10 +24,8 @@ const { client, user } = await ChatClient.connectAs(url, { username, password, r
 // Public room names are unique as roomNameKey folds them ("Straße" and
 // "STRASSE" are one room); a plain toLowerCase() would miss the existing room
 // and then fail to create it.
-const fold = roomNameKey;
-
 async function joinOrCreate(name: string): Promise<Room> {
-  const find = async () => (await client.call("room:list", {})).find((r) => r.kind === "public" && fold(r.name) === fold(name));
+  const find = async () => (await client.call("room:list", {})).find((r) => r.kind === "public" && roomNameKey(r.name) === roomNameKey(name));
   const existing = await find();
   if (existing) return client.call("room:join", { roomId: existing.id });
   try {

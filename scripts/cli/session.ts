@@ -5,9 +5,6 @@ import type { ChatClient } from "../../common/client";
 import { roomNameKey, type Room } from "../../common/protocol";
 import { CliError, formatError, formatMessage, formatSystem, label } from "./format";
 
-/** Names compared the way the server keeps public room names unique. */
-const fold = roomNameKey;
-
 export class Session {
   private readonly rooms = new Map<string, Room>();
   private currentId: string | null = null;
@@ -57,8 +54,8 @@ export class Session {
    */
   async find(query: string, which: (room: Room) => boolean = () => true): Promise<Room> {
     const rooms = (await this.refresh()).filter(which);
-    const q = fold(query);
-    const byName = (room: Room) => fold(room.name) === q || fold(label(room)) === q;
+    const q = roomNameKey(query);
+    const byName = (room: Room) => roomNameKey(room.name) === q || roomNameKey(label(room)) === q;
     const found =
       rooms.find((room) => room.id === query) ??
       rooms.find((room) => room.kind === "public" && byName(room)) ??
