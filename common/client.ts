@@ -65,7 +65,8 @@ export async function logout(url: string, token: string): Promise<void> {
 
 export type ChatClientOptions = {
   url: string;
-  token: string;
+  /** The Bearer token; the browser page leaves it out and is known by its session cookie. */
+  token?: string;
   /** How long a call waits for its ack. */
   ackTimeoutMs?: number;
   /** How long the first connect may take before `connect()` gives up (socket.io-client retries until then). */
@@ -130,7 +131,7 @@ export class ChatClient {
   constructor(options: ChatClientOptions) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 20_000;
-    this.socket = io(options.url, { ...options.socket, auth: { token: options.token } });
+    this.socket = io(options.url, { ...options.socket, auth: options.token ? { token: options.token } : {} });
     this.socket.on("connect", () => {
       const reconnect = this.connectedOnce;
       this.connectedOnce = true;

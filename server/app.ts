@@ -5,6 +5,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import express from "express";
+import helmet from "helmet";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { Server } from "socket.io";
@@ -13,6 +14,7 @@ import { createChat, type Chat } from "./chat/chat";
 import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitOptions } from "./rate-limits";
 import type { Storage } from "./storage/storage";
 import { accountRoutes, errorHandler, healthRoute } from "./transport/http-routes";
+import { isSameOrigin, sessionTokenFromCookies } from "./transport/session-cookie";
 import { registerHandlers } from "./transport/socket-handlers";
 import { socketEffects } from "./transport/socket-effects";
 import { ioRooms, type ChatServer } from "./transport/types";
@@ -20,7 +22,7 @@ import { ioRooms, type ChatServer } from "./transport/types";
 export type AppOptions = {
   storage: Storage;
   logger: Logger;
-  /** Where the browser page is served from. */
+  /** The folder holding the page's `public/` files and the `dist/` bundle. */
   staticDir?: string;
   rateLimits?: RateLimitOptions;
   loginGuard?: LoginGuardOptions;
@@ -56,13 +58,32 @@ export function createApp(options: AppOptions): App {
   });
   const limits = createRateLimits(options.rateLimits ?? DEFAULT_RATE_LIMITS);
 
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          "default-src": ["'self'"],
+          "script-src": ["'self'"],
+          "style-src": ["'self'"],
+          "img-src": ["'self'", "data:"],
+          "connect-src": ["'self'"],
+          // Served over plain HTTP on a LAN or localhost, upgrading would break the page.
+          "upgrade-insecure-requests": null,
+        },
+      },
+    }),
+  );
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === "/healthz" } }));
   app.get("/healthz", healthRoute(() => storage.ping(), logger));
   app.use(
     "/api",
     accountRoutes({ accounts, onLogout: (tokenHash) => io.in(ioRooms.token(tokenHash)).disconnectSockets(true) }),
   );
-  app.use(express.static(options.staticDir ?? resolve("browser/public")));
+  // The page: static files and the esbuild bundle (npm run build).
+  const staticDir = options.staticDir ?? resolve("browser");
+  app.use(express.static(resolve(staticDir, "public")));
+  app.use(express.static(resolve(staticDir, "dist")));
   app.use(errorHandler(logger));
 
   // Handshake: a missing, malformed, unknown or revoked token is refused with
@@ -70,7 +91,13 @@ export function createApp(options: AppOptions): App {
   // here, before the client hears "connect", so it misses no broadcast.
   io.use(async (socket, next) => {
     try {
-      const session = await accounts.authenticate(socket.handshake.auth?.token);
+      const { headers, auth } = socket.handshake;
+      // Node scripts send auth.token; the page relies on its httpOnly cookie,
+      // which only counts when the handshake comes from this server's own page.
+      const token =
+        auth?.token ??
+        (isSameOrigin(headers.origin, headers.host) ? sessionTokenFromCookies(headers.cookie) : undefined);
+      const session = await accounts.authenticate(token);
       if (!session) return next(new Error("UNAUTHORIZED"));
       socket.data.user = session.user;
       socket.data.tokenHash = session.tokenHash;

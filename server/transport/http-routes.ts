@@ -4,11 +4,14 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler } 
 import type { Logger } from "pino";
 import type { Accounts } from "../accounts/accounts";
 import { errors, HTTP_STATUS, toErrorBody } from "../errors";
+import { clearSessionCookie, sessionTokenFromCookies, setSessionCookie } from "./session-cookie";
 
-function bearerToken(req: Request): string {
+/** The Bearer token (Node scripts) or else the session cookie (the browser page). */
+function sessionToken(req: Request): string {
   const match = /^Bearer ([^\s]+)$/.exec(req.get("authorization") ?? "");
-  if (!match?.[1]) throw errors.unauthorized();
-  return match[1];
+  const token = match?.[1] ?? sessionTokenFromCookies(req.get("cookie"));
+  if (!token) throw errors.unauthorized();
+  return token;
 }
 
 export type AccountRoutesDeps = {
@@ -22,17 +25,22 @@ export function accountRoutes({ accounts, onLogout }: AccountRoutesDeps) {
   router.use(express.json({ limit: "16kb" }));
 
   router.post("/register", async (req, res) => {
-    res.status(201).json(await accounts.register(req.body));
+    const auth = await accounts.register(req.body);
+    setSessionCookie(req, res, auth.token);
+    res.status(201).json(auth);
   });
   router.post("/login", async (req, res) => {
-    res.json(await accounts.login(req.body, req.ip ?? "unknown"));
+    const auth = await accounts.login(req.body, req.ip ?? "unknown");
+    setSessionCookie(req, res, auth.token);
+    res.json(auth);
   });
   router.post("/logout", async (req, res) => {
-    onLogout(await accounts.logout(bearerToken(req)));
+    onLogout(await accounts.logout(sessionToken(req)));
+    clearSessionCookie(req, res);
     res.status(204).end();
   });
   router.get("/me", async (req, res) => {
-    const session = await accounts.authenticate(bearerToken(req));
+    const session = await accounts.authenticate(sessionToken(req));
     if (!session) throw errors.unauthorized();
     res.json({ user: session.user });
   });

@@ -1,0 +1,74 @@
+// The browser page's session cookie, the handshake's Origin check that keeps
+// other sites from riding on it, and the page's security headers.
+import { io } from "socket.io-client";
+import type { ClientSocket } from "../common/client";
+import { harness, PASSWORD, uniqueName } from "./helpers/harness";
+
+const h = harness();
+
+async function registerWithCookie(url: string) {
+  const res = await fetch(`${url}/api/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: uniqueName(), password: PASSWORD }),
+  });
+  const setCookie = res.headers.get("set-cookie") ?? "";
+  return { setCookie, cookie: setCookie.split(";")[0]!, body: await res.json() };
+}
+
+function connectWithHeaders(url: string, headers: Record<string, string>): Promise<ClientSocket> {
+  const socket: ClientSocket = io(url, { transports: ["websocket"], reconnection: false, forceNew: true, extraHeaders: headers });
+  h.onCleanup(() => void socket.close());
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", reject);
+  });
+}
+
+test("register sets an httpOnly, SameSite=Strict session cookie that /api/me and logout accept", async () => {
+  const s = await h.startServer();
+  const { setCookie, cookie, body } = await registerWithCookie(s.url);
+  expect(setCookie).toMatch(/^chat_session=[A-Za-z0-9_-]{43};/);
+  expect(setCookie).toMatch(/HttpOnly/i);
+  expect(setCookie).toMatch(/SameSite=Strict/i);
+  expect(setCookie).toMatch(/Path=\//i);
+  expect(setCookie).not.toMatch(/Secure/i); // plain HTTP here; Secure is set behind TLS
+
+  const me = await fetch(`${s.url}/api/me`, { headers: { cookie } });
+  expect(await me.json()).toEqual({ user: body.user });
+
+  const out = await fetch(`${s.url}/api/logout`, { method: "POST", headers: { cookie } });
+  expect(out.status).toBe(204);
+  expect(out.headers.get("set-cookie")).toMatch(/chat_session=;.*Max-Age=0/i);
+  expect((await fetch(`${s.url}/api/me`, { headers: { cookie } })).status).toBe(401);
+});
+
+test("a cookie handshake from the server's own origin connects", async () => {
+  const s = await h.startServer();
+  const { cookie } = await registerWithCookie(s.url);
+  const socket = await connectWithHeaders(s.url, { cookie, origin: s.url });
+  expect(socket.connected).toBe(true);
+});
+
+test.each([
+  ["a foreign Origin (cross-site WebSocket hijacking)", { origin: "http://evil.example" }],
+  ["no Origin at all", {}],
+  ["a malformed Origin", { origin: "not a url" }],
+])("a cookie handshake with %s is refused", async (_what, extra: Record<string, string>) => {
+  const s = await h.startServer();
+  const { cookie } = await registerWithCookie(s.url);
+  await expect(connectWithHeaders(s.url, { cookie, ...extra })).rejects.toThrow("UNAUTHORIZED");
+});
+
+test("the page is served with a strict Content-Security-Policy", async () => {
+  const s = await h.startServer();
+  const res = await fetch(`${s.url}/`);
+  expect(res.status).toBe(200);
+  const csp = res.headers.get("content-security-policy") ?? "";
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("style-src 'self'");
+  expect(csp).not.toContain("unsafe-inline");
+  expect(csp).not.toContain("upgrade-insecure-requests");
+  expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  expect(res.headers.get("x-powered-by")).toBeNull();
+});

@@ -1,0 +1,48 @@
+// The browser page's session: the same random token as the Bearer one, kept
+// in an httpOnly cookie so that page scripts (and any injected script) never
+// see it. SameSite=Strict keeps other sites from riding on it; the socket
+// handshake also checks Origin, since WebSockets are not bound by CORS.
+import { parseCookie, stringifySetCookie } from "cookie";
+import type { Request, Response } from "express";
+import { TOKEN_TTL_MS } from "../accounts/accounts";
+
+export const SESSION_COOKIE = "chat_session";
+
+export function setSessionCookie(req: Request, res: Response, token: string): void {
+  res.append(
+    "Set-Cookie",
+    stringifySetCookie({
+      name: SESSION_COOKIE,
+      value: token,
+      httpOnly: true,
+      sameSite: "strict",
+      secure: req.secure,
+      path: "/",
+      maxAge: TOKEN_TTL_MS / 1000,
+    }),
+  );
+}
+
+export function clearSessionCookie(req: Request, res: Response): void {
+  res.append(
+    "Set-Cookie",
+    stringifySetCookie({ name: SESSION_COOKIE, value: "", httpOnly: true, sameSite: "strict", secure: req.secure, path: "/", maxAge: 0 }),
+  );
+}
+
+export function sessionTokenFromCookies(cookieHeader: string | undefined): string | undefined {
+  return cookieHeader ? parseCookie(cookieHeader)[SESSION_COOKIE] : undefined;
+}
+
+/**
+ * A cookie is sent by the browser whichever page opened the socket, so a
+ * cookie-authenticated handshake must come from this server's own page.
+ */
+export function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin || !host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
