@@ -15,7 +15,7 @@ describe("room:create", () => {
     const { alice } = await setup();
     const name = uniqueName("general");
     const room = await ok(alice.socket, "room:create", { name });
-    expect(room).toEqual({ id: expect.any(String), kind: "public", name, lastSeq: 0, joined: true, lastReadSeq: 0 });
+    expect(room).toEqual({ id: expect.any(String), kind: "public", name, lastSeq: 0, joined: true, lastReadSeq: 0, unreadMentions: 0 });
     const rooms = await ok(alice.socket, "room:list", {});
     expect(rooms).toContainEqual(room);
   });
@@ -68,7 +68,7 @@ describe("room:list", () => {
     const bobRooms = await ok(bob.socket, "room:list", {});
     expect(bobRooms).toContainEqual({ ...pub, joined: false });
     expect(bobRooms.find((r) => r.id === priv.id)).toBeUndefined();
-    expect(bobRooms).toContainEqual({ id: dm.id, kind: "dm", name: alice.user.username, lastSeq: 0, joined: true, lastReadSeq: 0 });
+    expect(bobRooms).toContainEqual({ id: dm.id, kind: "dm", name: alice.user.username, lastSeq: 0, joined: true, lastReadSeq: 0, unreadMentions: 0 });
   });
 
   test("reports lastSeq of each room", async () => {

@@ -56,6 +56,7 @@ for (const impl of IMPLEMENTATIONS) {
       text,
       clientId,
       createdAt: Date.now(),
+      mentions: [],
     });
 
     test("usernames are unique ignoring case and found ignoring case", async () => {

@@ -62,6 +62,23 @@ export const RoomName = visibleText(64, "room name").transform((s) => s.trim());
 export function roomNameKey(name: string): string {
   return name.trim().normalize("NFKC").toUpperCase().toLowerCase();
 }
+const MENTION = /(?:^|[^A-Za-z0-9_.-])@([A-Za-z0-9_.-]{3,32})/g;
+
+/**
+ * The usernames a text @mentions, lowercased and once each. "@bob." also
+ * yields "bob", since a sentence may end right after a name.
+ */
+export function mentionedUsernames(text: string): string[] {
+  const names = new Set<string>();
+  for (const [, name] of text.matchAll(MENTION)) {
+    const lower = name!.toLowerCase();
+    names.add(lower);
+    const trimmed = lower.replace(/[.-]+$/, "");
+    if (trimmed.length >= 3) names.add(trimmed);
+  }
+  return [...names];
+}
+
 export const MessageText = visibleText(4000, "text");
 export const ClientId = textOf(1, 64, "clientId");
 const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -125,6 +142,8 @@ export type Room = {
   lastSeq: number;
   joined: boolean;
   lastReadSeq: number;
+  /** Beyond protocol v1's fields: messages after the read marker that @mention the asking user. */
+  unreadMentions: number;
 };
 export type Message = {
   id: string;

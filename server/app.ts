@@ -11,6 +11,7 @@ import { pinoHttp } from "pino-http";
 import { Server } from "socket.io";
 import { createAccounts, createLoginGuard, type Accounts, type LoginGuardOptions } from "./accounts/accounts";
 import { createChat, type Chat } from "./chat/chat";
+import { TypingTracker } from "./chat/typing";
 import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitOptions } from "./rate-limits";
 import type { Storage } from "./storage/storage";
 import { accountRoutes, errorHandler, healthRoute } from "./transport/http-routes";
@@ -25,6 +26,8 @@ export type AppOptions = {
   /** The folder holding the page's `public/` files and the `dist/` bundle. */
   staticDir?: string;
   rateLimits?: RateLimitOptions;
+  /** How long a typing indicator lasts without a refresh. */
+  typingTimeoutMs?: number;
   loginGuard?: LoginGuardOptions;
 };
 
@@ -51,7 +54,8 @@ export function createApp(options: AppOptions): App {
   const httpServer = createServer(app);
   const io: ChatServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: MAX_FRAME_BYTES });
 
-  const chat = createChat(storage, socketEffects(io, { clustered: false }));
+  const effects = socketEffects(io, { clustered: false });
+  const chat = createChat(storage, effects, { typing: new TypingTracker(effects, options.typingTimeoutMs) });
   const accounts = createAccounts({
     storage,
     loginGuard: createLoginGuard(options.loginGuard ?? { maxFailures: 20, windowSeconds: 15 * 60 }),
@@ -131,6 +135,7 @@ export function createApp(options: AppOptions): App {
     async close() {
       // io.close() disconnects every socket and closes the HTTP server;
       // idle keep-alive HTTP connections are dropped so it can finish.
+      chat.typing.close();
       const closed = new Promise<void>((done) => io.close(() => done()));
       httpServer.closeAllConnections();
       await closed;

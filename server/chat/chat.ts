@@ -6,17 +6,27 @@ import { errors } from "../errors";
 import type { Storage } from "../storage/storage";
 import type { Effects } from "./effects";
 import { RoomCache, type CachedRoom } from "./room-cache";
+import { TypingTracker } from "./typing";
 
 export type Chat = {
   storage: Storage;
   rooms: RoomCache;
   effects: Effects;
+  typing: TypingTracker;
   now: () => number;
   newId: () => string;
 };
 
 export function createChat(storage: Storage, effects: Effects, overrides: Partial<Chat> = {}): Chat {
-  return { storage, effects, rooms: new RoomCache(storage), now: Date.now, newId: randomUUID, ...overrides };
+  return {
+    storage,
+    effects,
+    rooms: new RoomCache(storage),
+    typing: new TypingTracker(effects),
+    now: Date.now,
+    newId: randomUUID,
+    ...overrides,
+  };
 }
 
 export async function requireRoom(chat: Chat, roomId: string): Promise<CachedRoom> {

@@ -1,22 +1,30 @@
 // What chat logic asks of the transport once storage has changed: tell the
-// room, and move the user's sockets in or out of it. Socket.IO implements it
-// (transport/socket-effects.ts); unit tests can record the calls instead.
+// right sockets, move a user's sockets in or out of a room, and ask who is
+// connected. Socket.IO implements it (transport/socket-effects.ts) through
+// rooms and the adapter, so every call means the same with several nodes.
 import type { ServerToClientEvents } from "../../common/protocol";
 
 export type ServerEvent = keyof ServerToClientEvents;
 export type ServerEventPayload<E extends ServerEvent> = Parameters<ServerToClientEvents[E]>[0];
 
+/** Every socket in any of `rooms` or of any of `users` (each once), less the sockets of `exceptUsers`. */
+export type Audience = {
+  rooms?: string[];
+  users?: string[];
+  exceptUsers?: string[];
+  /** May be dropped for a slow or disconnected socket (typing indicators). */
+  volatile?: boolean;
+};
+
 export interface Effects {
-  /** Sends to every socket in the room, and to every socket of `alsoUserId` (once each). */
-  emitToRoom<E extends ServerEvent>(
-    roomId: string,
-    event: E,
-    payload: ServerEventPayload<E>,
-    options?: { alsoUserId?: string },
-  ): void;
+  emit<E extends ServerEvent>(audience: Audience, event: E, payload: ServerEventPayload<E>): void;
   /** Puts all of the user's sockets, on every node, into the room. */
   addUserToRoom(userId: string, roomId: string): void;
   removeUserFromRoom(userId: string, roomId: string): void;
   /** Tells the other nodes, which cache membership too. */
   membershipChanged(roomId: string, userId: string, member: boolean): void;
+  /** How many sockets the user has connected, across all nodes. */
+  socketCount(userId: string): Promise<number>;
+  /** Which of these users have at least one socket connected, across all nodes. */
+  onlineUsers(userIds: string[]): Promise<Set<string>>;
 }

@@ -1,8 +1,8 @@
-// Sending messages and reading history. The send path is: authorize from the
-// membership cache (no database read), one write transaction that assigns
-// seq and inserts, then one broadcast. Only a committed message is answered
-// or broadcast.
-import { LIMITS, type Message, type Payload, type User } from "../../common/protocol";
+// Messages: send, edit, delete, history and search. The send path is:
+// authorize from the membership cache (no database read), one write
+// transaction that assigns seq and inserts, then one broadcast. Only a
+// committed message is answered or broadcast.
+import { LIMITS, mentionedUsernames, type Empty, type Message, type Payload, type User } from "../../common/protocol";
 import { errors } from "../errors";
 import { assertCanRead, assertMember, requireRoom, type Chat } from "./chat";
 
@@ -32,17 +32,54 @@ export async function sendMessage(
     text,
     clientId,
     createdAt: chat.now(),
+    mentions: mentionedUsernames(text),
   });
   if (!created) {
     // A retry: answer with what was stored, broadcast nothing new.
     if (message.roomId !== roomId) throw errors.conflict("That clientId was already used in another room");
     return message;
   }
-  chat.effects.emitToRoom(roomId, "message", message);
+  chat.effects.emit({ rooms: [roomId] }, "message", message);
   return message;
+}
+
+/** The message, if `user` wrote it. */
+async function ownMessage(chat: Chat, user: User, messageId: string): Promise<Message> {
+  const message = await chat.storage.findMessage(messageId);
+  if (!message) throw errors.messageNotFound();
+  if (message.sender.id !== user.id) throw errors.forbidden("Only the author may change a message");
+  return message;
+}
+
+export async function editMessage(chat: Chat, user: User, { messageId, text }: Payload<"message:edit">): Promise<Message> {
+  const message = await ownMessage(chat, user, messageId);
+  if (message.deleted) throw errors.conflict("A deleted message cannot be edited");
+  if (message.text === text) return message;
+  const edited = await chat.storage.editMessage(messageId, text, chat.now());
+  if (!edited) throw errors.conflict("A deleted message cannot be edited");
+  chat.effects.emit({ rooms: [edited.roomId] }, "message:updated", edited);
+  return edited;
+}
+
+export async function deleteMessage(chat: Chat, user: User, { messageId }: Payload<"message:delete">): Promise<Empty> {
+  const message = await ownMessage(chat, user, messageId);
+  // Deleting twice changes nothing and announces nothing.
+  if (message.deleted) return {};
+  const deleted = await chat.storage.deleteMessage(messageId, chat.now());
+  if (deleted) chat.effects.emit({ rooms: [deleted.roomId] }, "message:updated", deleted);
+  return {};
 }
 
 export async function history(chat: Chat, user: User, { roomId, before, after, limit }: Payload<"history">): Promise<Message[]> {
   assertCanRead(await requireRoom(chat, roomId), user);
   return chat.storage.history(roomId, { before, after, limit: limit ?? LIMITS.historyDefault });
+}
+
+/** Letters and digits in any script; everything else only separates words. */
+const WORD = /[\p{L}\p{N}]+/gu;
+
+export async function search(chat: Chat, user: User, { query, roomId, limit }: Payload<"search">): Promise<Message[]> {
+  if (roomId !== undefined) assertCanRead(await requireRoom(chat, roomId), user);
+  const words = [...new Set(query.match(WORD) ?? [])].slice(0, 16);
+  return chat.storage.search({ userId: user.id, words, roomId, limit: limit ?? LIMITS.searchDefault });
 }

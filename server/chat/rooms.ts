@@ -5,7 +5,7 @@ import { requireRoom, roomView, setMembership, type Chat } from "./chat";
 
 function announce(chat: Chat, type: SystemEvent["type"], roomId: string, user: User, alsoUserId?: string) {
   const event: SystemEvent = { type, roomId, user, at: chat.now() };
-  chat.effects.emitToRoom(roomId, "system", event, alsoUserId ? { alsoUserId } : undefined);
+  chat.effects.emit({ rooms: [roomId], users: alsoUserId ? [alsoUserId] : [] }, "system", event);
 }
 
 export async function createRoom(chat: Chat, user: User, { name, private: isPrivate }: Payload<"room:create">): Promise<Room> {
@@ -14,7 +14,7 @@ export async function createRoom(chat: Chat, user: User, { name, private: isPriv
   const created = await chat.storage.createRoom({ id, kind, name, dmUsers: null }, user.id, chat.now());
   if (!created) throw errors.conflict("A public room with that name exists");
   chat.effects.addUserToRoom(user.id, id);
-  return { id, kind, name, lastSeq: 0, joined: true, lastReadSeq: 0 };
+  return { id, kind, name, lastSeq: 0, joined: true, lastReadSeq: 0, unreadMentions: 0 };
 }
 
 export function listRooms(chat: Chat, user: User): Promise<Room[]> {

@@ -55,6 +55,39 @@ const MIGRATIONS: string[] = [
     UNIQUE (sender_id, client_id)
   );
   `,
+  // 2: contacts, mentions, and full-text search kept in step with messages
+  `
+  CREATE TABLE contacts (
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    contact_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, contact_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX contacts_reverse ON contacts(contact_id, user_id);
+  CREATE TABLE mentions (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    seq     INTEGER NOT NULL,
+    PRIMARY KEY (user_id, room_id, seq)
+  ) WITHOUT ROWID;
+  -- External content: the index stores no second copy of the text. The
+  -- triggers keep it in step with inserts, edits and deletes (a delete blanks
+  -- the text, so a deleted message is no longer found).
+  CREATE VIRTUAL TABLE messages_fts USING fts5(
+    text, content = 'messages', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+  );
+  CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (rowid, text) VALUES (new.rowid, new.text);
+  END;
+  CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+  END;
+  CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+    INSERT INTO messages_fts (rowid, text) VALUES (new.rowid, new.text);
+  END;
+  INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -20,7 +20,15 @@ type MessageRow = {
   deleted: number;
 };
 type RoomRow = { id: string; kind: RoomRecord["kind"]; name: string | null; dm_a: string | null; dm_b: string | null };
-type RoomViewRow = { id: string; kind: Room["kind"]; name: string; last_seq: number; joined: number; last_read_seq: number };
+type RoomViewRow = {
+  id: string;
+  kind: Room["kind"];
+  name: string;
+  last_seq: number;
+  joined: number;
+  last_read_seq: number;
+  unread_mentions: number;
+};
 
 const MESSAGE_COLUMNS = `m.id, m.room_id, m.seq, m.sender_id, u.username AS sender_name, m.text, m.client_id,
   m.created_at, m.edited_at, m.deleted`;
@@ -30,7 +38,10 @@ const ROOM_VIEW = `SELECT r.id, r.kind,
     CASE WHEN r.kind = 'dm'
       THEN (SELECT username FROM users WHERE id = CASE WHEN r.dm_a = $me THEN r.dm_b ELSE r.dm_a END)
       ELSE r.name END AS name,
-    r.last_seq, m.user_id IS NOT NULL AS joined, COALESCE(m.last_read_seq, 0) AS last_read_seq
+    r.last_seq, m.user_id IS NOT NULL AS joined, COALESCE(m.last_read_seq, 0) AS last_read_seq,
+    CASE WHEN m.user_id IS NULL THEN 0 ELSE
+      (SELECT COUNT(*) FROM mentions x WHERE x.user_id = $me AND x.room_id = r.id AND x.seq > m.last_read_seq) END
+      AS unread_mentions
   FROM rooms r LEFT JOIN memberships m ON m.room_id = r.id AND m.user_id = $me`;
 
 function toMessage(row: MessageRow): Message {
@@ -55,6 +66,7 @@ function toRoom(row: RoomViewRow): Room {
     lastSeq: row.last_seq,
     joined: row.joined === 1,
     lastReadSeq: row.last_read_seq,
+    unreadMentions: row.unread_mentions,
   };
 }
 
@@ -125,9 +137,54 @@ export function openSqlite(options: SqliteOptions): Storage {
       `INSERT INTO messages (id, room_id, seq, sender_id, client_id, text, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING`,
     ),
+    insertMention: db.prepare(
+      `INSERT INTO mentions (user_id, room_id, seq)
+       SELECT u.id, $roomId, $seq FROM users u JOIN memberships m ON m.user_id = u.id AND m.room_id = $roomId
+       WHERE u.username = $username COLLATE NOCASE AND u.id <> $senderId
+       ON CONFLICT DO NOTHING`,
+    ),
+    messageById: db.prepare<[string], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id WHERE m.id = ?`,
+    ),
+    editMessage: db.prepare("UPDATE messages SET text = ?, edited_at = ? WHERE id = ? AND deleted = 0"),
+    deleteMessage: db.prepare("UPDATE messages SET text = '', deleted = 1, edited_at = ? WHERE id = ? AND deleted = 0"),
+    markRead: db.prepare<{ roomId: string; userId: string; seq: number }, { last_read_seq: number }>(
+      `UPDATE memberships
+       SET last_read_seq = MIN($seq, (SELECT last_seq FROM rooms WHERE id = $roomId))
+       WHERE room_id = $roomId AND user_id = $userId
+         AND last_read_seq < MIN($seq, (SELECT last_seq FROM rooms WHERE id = $roomId))
+       RETURNING last_read_seq`,
+    ),
+    addContact: db.prepare(
+      "INSERT INTO contacts (user_id, contact_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    ),
+    removeContact: db.prepare("DELETE FROM contacts WHERE user_id = ? AND contact_id = ?"),
+    contacts: db.prepare<[string], { id: string; username: string }>(
+      "SELECT u.id, u.username FROM contacts c JOIN users u ON u.id = c.contact_id WHERE c.user_id = ? ORDER BY u.username",
+    ),
+    contactOf: db.prepare<[string], { user_id: string }>("SELECT user_id FROM contacts WHERE contact_id = ?"),
     messageByClientId: db.prepare<[string, string], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
        WHERE m.sender_id = ? AND m.client_id = ?`,
+    ),
+    // The best-ranked `limit` matches, newest first among equal ranks; the
+    // outer query then presents them newest first, as the protocol orders results.
+    searchMine: db.prepare<{ match: string; userId: string; limit: number }, MessageRow>(
+      `SELECT * FROM (
+         SELECT ${MESSAGE_COLUMNS} FROM messages_fts f
+         JOIN messages m ON m.rowid = f.rowid JOIN users u ON u.id = m.sender_id
+         WHERE messages_fts MATCH $match AND m.deleted = 0
+           AND m.room_id IN (SELECT room_id FROM memberships WHERE user_id = $userId)
+         ORDER BY f.rank, m.created_at DESC, m.seq DESC LIMIT $limit
+       ) ORDER BY created_at DESC, seq DESC`,
+    ),
+    searchRoom: db.prepare<{ match: string; roomId: string; limit: number }, MessageRow>(
+      `SELECT * FROM (
+         SELECT ${MESSAGE_COLUMNS} FROM messages_fts f
+         JOIN messages m ON m.rowid = f.rowid JOIN users u ON u.id = m.sender_id
+         WHERE messages_fts MATCH $match AND m.deleted = 0 AND m.room_id = $roomId
+         ORDER BY f.rank, m.created_at DESC, m.seq DESC LIMIT $limit
+       ) ORDER BY created_at DESC, seq DESC`,
     ),
     newest: db.prepare<[string, number], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
@@ -175,6 +232,9 @@ export function openSqlite(options: SqliteOptions): Storage {
     if (!bumped) throw new Error(`insertMessage: room ${m.roomId} does not exist`);
     const r = q.insertMessage.run(m.id, m.roomId, bumped.last_seq, m.sender.id, m.clientId, m.text, m.createdAt);
     if (r.changes === 0) throw DUPLICATE;
+    for (const username of m.mentions) {
+      q.insertMention.run({ roomId: m.roomId, seq: bumped.last_seq, username, senderId: m.sender.id });
+    }
     return bumped.last_seq;
   });
 
@@ -276,6 +336,43 @@ export function openSqlite(options: SqliteOptions): Storage {
     async findMessageByClientId(senderId, clientId) {
       const row = q.messageByClientId.get(senderId, clientId);
       return row ? toMessage(row) : null;
+    },
+    async findMessage(messageId) {
+      const row = q.messageById.get(messageId);
+      return row ? toMessage(row) : null;
+    },
+    async editMessage(messageId, text, editedAt) {
+      if (q.editMessage.run(text, editedAt, messageId).changes === 0) return null;
+      const row = q.messageById.get(messageId);
+      return row ? toMessage(row) : null;
+    },
+    async deleteMessage(messageId, deletedAt) {
+      q.deleteMessage.run(deletedAt, messageId);
+      const row = q.messageById.get(messageId);
+      return row ? toMessage(row) : null;
+    },
+    async search({ userId, words, roomId, limit }) {
+      if (words.length === 0) return [];
+      // Each word becomes a quoted FTS5 string with a prefix star: whatever the
+      // user typed (quotes, *, NEAR, OR, -) is matched as text, never as syntax.
+      const match = words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(" ");
+      const rows = roomId === undefined ? q.searchMine.all({ match, userId, limit }) : q.searchRoom.all({ match, roomId, limit });
+      return rows.map(toMessage);
+    },
+    async markRead(roomId, userId, seq) {
+      return q.markRead.get({ roomId, userId, seq })?.last_read_seq ?? null;
+    },
+    async addContact(userId, contactId, now) {
+      return q.addContact.run(userId, contactId, now).changes > 0;
+    },
+    async removeContact(userId, contactId) {
+      return q.removeContact.run(userId, contactId).changes > 0;
+    },
+    async contacts(userId) {
+      return q.contacts.all(userId).map((u) => ({ id: u.id, username: u.username }));
+    },
+    async contactOf(userId) {
+      return q.contactOf.all(userId).map((r) => r.user_id);
     },
     async history(roomId, { before, after, limit }: HistoryQuery) {
       if (after !== undefined) return q.after.all(roomId, after, limit).map(toMessage);

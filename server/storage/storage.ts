@@ -23,12 +23,17 @@ export type NewMessage = {
   text: string;
   clientId: string;
   createdAt: number;
+  /** Usernames named with @ in the text; those who are members get a mention. */
+  mentions: string[];
 };
 
 /** `created: false` means the (sender, clientId) pair existed: `message` is the stored original. */
 export type InsertResult = { created: boolean; message: Message };
 
 export type HistoryQuery = { before?: number; after?: number; limit: number };
+
+/** Every word must match (as a prefix); `roomId` limits to one room, else the user's rooms. */
+export type SearchQuery = { userId: string; words: string[]; roomId?: string; limit: number };
 
 export interface Storage {
   readonly dialect: string;
@@ -62,6 +67,26 @@ export interface Storage {
   /** Assigns the next seq of the room and stores the message in one transaction. */
   insertMessage(message: NewMessage): Promise<InsertResult>;
   findMessageByClientId(senderId: string, clientId: string): Promise<Message | null>;
+  findMessage(messageId: string): Promise<Message | null>;
+  /** Replaces the text of a message that is not deleted; null when there is none. */
+  editMessage(messageId: string, text: string, editedAt: number): Promise<Message | null>;
+  /** Blanks the text and marks it deleted (its seq stays); the message as it is now. */
+  deleteMessage(messageId: string, deletedAt: number): Promise<Message | null>;
   /** Ascending seq. */
   history(roomId: string, query: HistoryQuery): Promise<Message[]>;
+  /** Best-ranked matches (newest first among equals), at most `limit`. */
+  search(query: SearchQuery): Promise<Message[]>;
+
+  /**
+   * Moves the user's read marker forward to `seq` (clamped to the room's
+   * last seq). Returns the new marker, or null when it did not move.
+   */
+  markRead(roomId: string, userId: string, seq: number): Promise<number | null>;
+
+  /** false when already a contact. */
+  addContact(userId: string, contactId: string, now: number): Promise<boolean>;
+  removeContact(userId: string, contactId: string): Promise<boolean>;
+  contacts(userId: string): Promise<User[]>;
+  /** Who has this user among their contacts. */
+  contactOf(userId: string): Promise<string[]>;
 }

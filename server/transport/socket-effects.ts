@@ -6,10 +6,14 @@ import { ioRooms, type ChatServer } from "./types";
 
 export function socketEffects(io: ChatServer, { clustered }: { clustered: boolean }): Effects {
   return {
-    emitToRoom(roomId, event, payload, options) {
-      const targets = options?.alsoUserId ? [ioRooms.chat(roomId), ioRooms.user(options.alsoUserId)] : ioRooms.chat(roomId);
+    emit(audience, event, payload) {
+      const targets = [...(audience.rooms ?? []).map(ioRooms.chat), ...(audience.users ?? []).map(ioRooms.user)];
+      if (targets.length === 0) return;
+      let operator = io.to(targets);
+      if (audience.exceptUsers?.length) operator = operator.except(audience.exceptUsers.map(ioRooms.user));
+      if (audience.volatile) operator = operator.volatile;
       // The event map types each emit by name; here the name is generic, so widen once.
-      (io.to(targets).emit as (event: string, payload: unknown) => boolean)(event, payload);
+      (operator.emit as (event: string, payload: unknown) => boolean)(event, payload);
     },
     addUserToRoom(userId, roomId) {
       io.in(ioRooms.user(userId)).socketsJoin(ioRooms.chat(roomId));
@@ -20,6 +24,14 @@ export function socketEffects(io: ChatServer, { clustered }: { clustered: boolea
     membershipChanged(roomId, userId, member) {
       // The in-memory adapter has no other nodes to tell (and warns if asked).
       if (clustered) io.serverSideEmit("membership:changed", { roomId, userId, member });
+    },
+    async socketCount(userId) {
+      return (await io.in(ioRooms.user(userId)).fetchSockets()).length;
+    },
+    async onlineUsers(userIds) {
+      if (userIds.length === 0) return new Set();
+      const sockets = await io.in(userIds.map(ioRooms.user)).fetchSockets();
+      return new Set(sockets.map((s) => s.data.user.id));
     },
   };
 }

@@ -3,9 +3,12 @@
 import type { Logger } from "pino";
 import { Payloads, type AckData, type AckEventName, type Payload, type Result } from "../../common/protocol";
 import type { Chat } from "../chat/chat";
-import { history, sendMessage } from "../chat/messages";
+import { addContact, listContacts, removeContact } from "../chat/contacts";
+import { deleteMessage, editMessage, history, search, sendMessage } from "../chat/messages";
+import { socketConnected, socketDisconnected } from "../chat/presence";
+import { markRead } from "../chat/reads";
 import { createRoom, inviteToRoom, joinRoom, leaveRoom, listRooms, openDm } from "../chat/rooms";
-import { errors, toErrorBody } from "../errors";
+import { toErrorBody } from "../errors";
 import type { RateLimits } from "../rate-limits";
 import type { ChatSocket } from "./types";
 
@@ -45,12 +48,31 @@ export function registerHandlers(socket: ChatSocket, { chat, limits, logger }: H
   on("dm:open", (p) => openDm(chat, user, p));
   on("message", (p) => sendMessage(chat, user, p, () => limits.message(user.id)));
   on("history", (p) => history(chat, user, p));
+  on("message:edit", (p) => editMessage(chat, user, p));
+  on("message:delete", (p) => deleteMessage(chat, user, p));
+  on("read", (p) => markRead(chat, user, p));
+  on("search", (p) => search(chat, user, p));
+  on("contacts:add", (p) => addContact(chat, user, p));
+  on("contacts:remove", (p) => removeContact(chat, user, p));
+  on("contacts:list", () => listContacts(chat, user));
 
-  // Protocol v1 events whose logic lands in a later version of this server:
-  // they answer a clear error instead of hanging the client's ack.
-  for (const event of ["message:edit", "message:delete", "read", "search", "contacts:add", "contacts:remove", "contacts:list"] as const) {
-    on(event, async () => {
-      throw errors.notFound(`${event} is not available on this server yet`);
-    });
-  }
+  // typing has no ack: a bad payload or a non-member is simply dropped.
+  socket.on("typing", async (payload: unknown) => {
+    const parsed = Payloads.typing.safeParse(payload);
+    if (!parsed.success) return;
+    const { roomId, typing } = parsed.data;
+    try {
+      if (await chat.rooms.isMember(roomId, user.id)) chat.typing.set(user, roomId, typing, socket.id);
+    } catch (err) {
+      log.error({ err }, "typing failed");
+    }
+  });
+
+  socket.on("disconnect", (reason) => {
+    chat.typing.socketGone(socket.id);
+    // At shutdown every socket goes at once and storage is closing: nobody is left to tell.
+    if (reason === "server shutting down") return;
+    socketDisconnected(chat, user).catch((err: unknown) => log.error({ err }, "presence update failed"));
+  });
+  socketConnected(chat, user).catch((err: unknown) => log.error({ err }, "presence update failed"));
 }
