@@ -141,10 +141,11 @@ describe("chat CLI", () => {
     cli.type("/history 2");
     const shown = await cli.waitFor(`-- 2 messages in #${room} --`);
     const lines = shown.trim().split("\n");
+    // Listings show each message's seq, which /edit and /delete take.
     expect(lines).toEqual([
-      expect.stringMatching(new RegExp(`^\\[#${room} ${TIME}\\] ${bob.user.username}: two$`)),
+      expect.stringMatching(new RegExp(`^#2 \\[#${room} ${TIME}\\] ${bob.user.username}: two$`)),
       "    lines \ufffd[2J",
-      expect.stringMatching(new RegExp(`^\\[#${room} ${TIME}\\] ${alice.username}: hi bob$`)),
+      expect.stringMatching(new RegExp(`^#3 \\[#${room} ${TIME}\\] ${alice.username}: hi bob$`)),
       `-- 2 messages in #${room} --`,
     ]);
     cli.type("/history");
@@ -236,7 +237,17 @@ describe("chat CLI", () => {
 
     cli.type("/rooms");
     const listing = await cli.waitFor("-- 1 room --");
-    expect(listing).toMatch(new RegExp(`\\* #${room} +public +joined +lastSeq=0`));
+    expect(listing).toMatch(new RegExp(`\\* #${room} +public +joined +lastSeq=0 +0 unread\n`));
+    cli.type("/search");
+    await cli.waitFor("error: USAGE /search [--here] <words>");
+    cli.type("/edit 1");
+    await cli.waitFor("error: USAGE /edit <seq> <new text>");
+    cli.type("/delete first");
+    await cli.waitFor("error: USAGE /delete <seq>");
+    cli.type("/contacts befriend someone");
+    await cli.waitFor("error: USAGE /contacts [add|remove <user>]");
+    cli.type("/contacts add nobody_at_all");
+    await cli.waitFor("error: NOT_FOUND");
 
     cli.type("/leave");
     await cli.waitFor(`left #${room}`);
@@ -246,6 +257,210 @@ describe("chat CLI", () => {
     cli.type("/quit");
     expect(await cli.exited).toBe(0);
     expect(cli.stderr()).toBe("");
+  });
+
+  test("/help lists every command", async () => {
+    const s = await h.startServer();
+    const { cli } = await startCli(s);
+    cli.type("/help");
+    const help = await cli.waitFor("Lines starting with ! mention you");
+    for (const usage of ["/rooms", "/search [--here] <words>", "/edit <seq> <new text>", "/delete <seq>", "/contacts [add|remove <user>]", "/quit"]) {
+      expect(help).toContain(`  ${usage} `);
+    }
+    cli.end();
+    expect(await cli.exited).toBe(0);
+  });
+
+  test("/rooms shows unread messages and mentions; the current room is marked read as messages arrive", async () => {
+    const s = await h.startServer();
+    const { cli, user: alice } = await startCli(s);
+    const bob = await h.user(s);
+    const busy = await ok(bob.socket, "room:create", { name: uniqueName("busy") });
+    cli.type(`/join ${busy.name}`);
+    await cli.waitFor(`joined #${busy.name}`);
+    const quiet = uniqueName("quiet");
+    cli.type(`/create ${quiet}`);
+    await cli.waitFor(`created #${quiet}`);
+
+    // Said while another room is current: unread, and the mention is marked with a leading "!".
+    await ok(bob.socket, "message", { roomId: busy.id, text: "one", clientId: "b1" });
+    await ok(bob.socket, "message", { roomId: busy.id, text: `hey @${alice.username.toUpperCase()}, look`, clientId: "b2" });
+    await ok(bob.socket, "message", { roomId: busy.id, text: "three", clientId: "b3" });
+    const live = await cli.waitFor(`${bob.user.username}: three\n`);
+    expect(live).toMatch(new RegExp(`(?:^|\n)\\[#${busy.name} ${TIME}\\] ${bob.user.username}: one\n`));
+    expect(live).toMatch(new RegExp(`(?:^|\n)! \\[#${busy.name} ${TIME}\\] ${bob.user.username}: hey @`));
+    expect(live).toMatch(new RegExp(`(?:^|\n)\\[#${busy.name} ${TIME}\\] ${bob.user.username}: three\n$`));
+
+    cli.type("/rooms");
+    const before = await cli.waitFor("-- 2 rooms --");
+    expect(before).toMatch(new RegExp(`(?:^|\n)  #${busy.name} +public +joined +lastSeq=3 +3 unread, 1 mention\n`));
+    expect(before).toMatch(new RegExp(`(?:^|\n)\\* #${quiet} +public +joined +lastSeq=0 +0 unread\n`));
+
+    // Making the room current marks all of it read.
+    const readAll = next(bob.socket, "read", (e) => e.roomId === busy.id && e.user.id === alice.id);
+    cli.type(`/room ${busy.name}`);
+    await cli.waitFor(`current room: #${busy.name}`);
+    expect((await readAll).seq).toBe(3);
+    cli.type("/rooms");
+    expect(await cli.waitFor("-- 2 rooms --")).toMatch(new RegExp(`(?:^|\n)\\* #${busy.name} +public +joined +lastSeq=3 +0 unread\n`));
+
+    // So does every live message in the current room; a burst ends with the marker at its last seq.
+    const reads = record(bob.socket, "read");
+    const readBurst = next(bob.socket, "read", (e) => e.roomId === busy.id && e.user.id === alice.id && e.seq === 8);
+    for (let seq = 4; seq <= 8; seq++) await ok(bob.socket, "message", { roomId: busy.id, text: `burst ${seq}`, clientId: `burst${seq}` });
+    await readBurst;
+    const seqs = reads.filter((e) => e.user.id === alice.id).map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    cli.type("/rooms");
+    expect(await cli.waitFor("-- 2 rooms --")).toMatch(new RegExp(`(?:^|\n)\\* #${busy.name} +public +joined +lastSeq=8 +0 unread\n`));
+
+    cli.end();
+    expect(await cli.exited).toBe(0);
+  });
+
+  test("/search finds messages in the user's rooms, newest first; --here only in the current room", async () => {
+    const s = await h.startServer();
+    const { cli, user: alice } = await startCli(s);
+    const bob = await h.user(s);
+    const theirs = await ok(bob.socket, "room:create", { name: uniqueName("theirs") });
+    const elsewhere = await ok(bob.socket, "room:create", { name: uniqueName("elsewhere") });
+    cli.type(`/join ${theirs.name}`);
+    await cli.waitFor(`joined #${theirs.name}`);
+    await ok(bob.socket, "message", { roomId: theirs.id, text: "good morning", clientId: "b1" });
+    await ok(bob.socket, "message", { roomId: theirs.id, text: "Zebra crossing ahead", clientId: "b2" });
+    // A public room alice can read but is not a member of: not searched.
+    await ok(bob.socket, "message", { roomId: elsewhere.id, text: "zebra where alice is not", clientId: "b3" });
+    await cli.waitFor(`${bob.user.username}: Zebra crossing ahead`);
+
+    const mine = uniqueName("mine");
+    cli.type(`/create ${mine}`);
+    await cli.waitFor(`created #${mine}`);
+    cli.type("zebras everywhere");
+    await cli.waitFor(`${alice.username}: zebras everywhere`);
+    cli.type("no stripes here");
+    await cli.waitFor(`${alice.username}: no stripes here\n`);
+
+    cli.type("/search ZEBRA");
+    const found = await cli.waitFor("-- 2 results --");
+    expect(found.trim().split("\n")).toEqual([
+      expect.stringMatching(new RegExp(`^#1 \\[#${mine} ${TIME}\\] ${alice.username}: zebras everywhere$`)),
+      expect.stringMatching(new RegExp(`^#2 \\[#${theirs.name} ${TIME}\\] ${bob.user.username}: Zebra crossing ahead$`)),
+      "-- 2 results --",
+    ]);
+
+    cli.type("/search --here zeb");
+    const here = await cli.waitFor("-- 1 result --");
+    expect(here.trim().split("\n")).toEqual([
+      expect.stringMatching(new RegExp(`^#1 \\[#${mine} ${TIME}\\] ${alice.username}: zebras everywhere$`)),
+      "-- 1 result --",
+    ]);
+    cli.type("/search crossing morning");
+    await cli.waitFor("-- 0 results --");
+    cli.type(`/search "zebra" OR *`);
+    await cli.waitFor(/-- \d+ results? --/);
+
+    cli.end();
+    expect(await cli.exited).toBe(0);
+  });
+
+  test("/contacts add, list and remove; a contact's presence is shown, a room-mate's is not", async () => {
+    const s = await h.startServer();
+    const { cli } = await startCli(s);
+    const bob = await h.register(s);
+    const carol = await h.user(s);
+    const room = uniqueName("room");
+    cli.type(`/create ${room}`);
+    await cli.waitFor(`created #${room}`);
+    const listed = (await ok(carol.socket, "room:list", {})).find((r) => r.name === room)!;
+    await ok(carol.socket, "room:join", { roomId: listed.id });
+    await cli.waitFor(`* ${carol.user.username} joined`);
+
+    cli.type("/contacts");
+    await cli.waitFor("-- 0 contacts --");
+    cli.type(`/contacts add ${bob.user.username.toUpperCase()}`);
+    await cli.waitFor(`added ${bob.user.username} to contacts`);
+    cli.type("/contacts");
+    expect(await cli.waitFor("-- 1 contact --")).toMatch(new RegExp(`(?:^|\n)  ${bob.user.username} +offline\n`));
+
+    const bobSocket = await h.connect(s, bob.token);
+    await cli.waitFor(`* ${bob.user.username} is online\n`);
+    cli.type("/contacts");
+    expect(await cli.waitFor("-- 1 contact --")).toMatch(new RegExp(`(?:^|\n)  ${bob.user.username} +online\n`));
+
+    // Carol shares a room with alice but is no contact: her leaving is not shown. Bob hears of
+    // it in the same broadcast as alice's CLI, before bob's own going offline is announced.
+    await ok(bobSocket, "room:join", { roomId: listed.id });
+    const carolGone = next(bobSocket, "presence", (e) => e.user.id === carol.user.id && !e.online);
+    carol.socket.close();
+    await carolGone;
+    bobSocket.close();
+    const seen = await cli.waitFor(`* ${bob.user.username} is offline\n`);
+    expect(seen).not.toContain(carol.user.username);
+
+    cli.type(`/contacts remove ${bob.user.username}`);
+    await cli.waitFor(`removed ${bob.user.username} from contacts`);
+    cli.type("/contacts");
+    await cli.waitFor("-- 0 contacts --");
+
+    cli.end();
+    expect(await cli.exited).toBe(0);
+  });
+
+  test("/edit and /delete change the user's own messages by seq, and others see message:updated", async () => {
+    const s = await h.startServer();
+    const { cli, user: alice } = await startCli(s);
+    const bob = await h.user(s);
+    const room = uniqueName("room");
+    cli.type(`/create ${room}`);
+    await cli.waitFor(`created #${room}`);
+    const listed = (await ok(bob.socket, "room:list", {})).find((r) => r.name === room)!;
+    await ok(bob.socket, "room:join", { roomId: listed.id });
+    await cli.waitFor(`* ${bob.user.username} joined`);
+
+    const heard = next(bob.socket, "message", (m) => m.text === "helo wrld");
+    cli.type("helo wrld");
+    const mine = await heard;
+    const theirs = await ok(bob.socket, "message", { roomId: listed.id, text: "bob was here", clientId: "b1" });
+    await cli.waitFor(`${bob.user.username}: bob was here\n`);
+    expect([mine.seq, theirs.seq]).toEqual([1, 2]);
+
+    const edited = next(bob.socket, "message:updated");
+    cli.type("/edit 1 hello   world");
+    await cli.waitFor("edited #1\n");
+    const update = await edited;
+    expect(update).toMatchObject({ id: mine.id, seq: 1, sender: alice, text: "hello   world", deleted: false });
+    expect(update.editedAt).toEqual(expect.any(Number));
+
+    // Someone else's message: the server refuses, and the CLI says so and carries on.
+    cli.type("/edit 2 not yours");
+    await cli.waitFor(/error: FORBIDDEN \S.*\n/);
+    cli.type("/delete 2");
+    await cli.waitFor(/error: FORBIDDEN \S.*\n/);
+    cli.type("/edit 9 nothing there");
+    await cli.waitFor(`error: NOT_FOUND no message #9 in #${room}`);
+
+    const deleted = next(bob.socket, "message:updated");
+    cli.type("/delete #1");
+    await cli.waitFor("deleted #1\n");
+    expect(await deleted).toMatchObject({ id: mine.id, seq: 1, text: "", deleted: true });
+
+    // Bob's own edit and delete print live in alice's CLI.
+    await ok(bob.socket, "message:edit", { messageId: theirs.id, text: "bob was here too" });
+    await cli.waitFor(new RegExp(`\\[#${room} ${TIME}\\] ${bob.user.username}: bob was here too \\(edited\\)\n`));
+    await ok(bob.socket, "message:delete", { messageId: theirs.id });
+    await cli.waitFor(new RegExp(`\\[#${room} ${TIME}\\] ${bob.user.username}: \\(deleted\\)\n`));
+
+    cli.type("/history");
+    const shown = await cli.waitFor(`-- 2 messages in #${room} --`);
+    expect(shown.trim().split("\n").slice(-3)).toEqual([
+      expect.stringMatching(new RegExp(`^#1 \\[#${room} ${TIME}\\] ${alice.username}: \\(deleted\\)$`)),
+      expect.stringMatching(new RegExp(`^#2 \\[#${room} ${TIME}\\] ${bob.user.username}: \\(deleted\\)$`)),
+      `-- 2 messages in #${room} --`,
+    ]);
+
+    cli.end();
+    expect(await cli.exited).toBe(0);
   });
 
   test("--register with the credentials typed on stdin, then end of input quits cleanly", async () => {

@@ -255,4 +255,18 @@ describe("mentions", () => {
     await ok(bob.socket, "read", { roomId: room.id, seq: 2 });
     expect(await mentions(bob.socket)).toBe(0);
   });
+
+  test("mentions follow edits and deletes", async () => {
+    const { alice, bob, room } = await setup();
+    const mentions = async () => (await ok(bob.socket, "room:list", {})).find((r) => r.id === room.id)!.unreadMentions;
+    const plain = await ok(alice.socket, "message", { roomId: room.id, text: "no names here", clientId: "n1" });
+    const named = await ok(alice.socket, "message", { roomId: room.id, text: `ping @${bob.user.username}`, clientId: "n2" });
+    expect(await mentions()).toBe(1);
+    await ok(alice.socket, "message:edit", { messageId: plain.id, text: `now naming @${bob.user.username}` });
+    expect(await mentions()).toBe(2);
+    await ok(alice.socket, "message:edit", { messageId: named.id, text: "never mind" });
+    expect(await mentions()).toBe(1);
+    await ok(alice.socket, "message:delete", { messageId: plain.id });
+    expect(await mentions()).toBe(0);
+  });
 });

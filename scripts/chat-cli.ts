@@ -40,9 +40,10 @@ async function main(): Promise<number> {
   try {
     const auth = await ChatClient.connectAs(config.url, { username, password, register: config.register });
     client = auth.client;
-    session = new Session(client, (line) => terminal.print(line));
+    session = new Session(client, auth.user, (line) => terminal.print(line));
     session.listen();
     await session.refresh();
+    await session.loadContacts();
     terminal.print(`connected as ${auth.user.username} to ${config.url} (/help for commands)`);
   } catch (err) {
     terminal.close();
@@ -52,7 +53,10 @@ async function main(): Promise<number> {
 
   let exitCode = 0;
   client.onConnectionChange((change) => {
-    if (change.state === "reconnected") terminal.print("* reconnected, caught up");
+    if (change.state === "reconnected") {
+      terminal.print("* reconnected, caught up");
+      session.resync().catch((err: unknown) => terminal.print(formatError(err)));
+    }
     if (change.state !== "disconnected" || change.reason === "io client disconnect") return; // our own /quit
     if (!change.willReconnect) {
       // The server ended this session (a logout elsewhere): it will not take us back.

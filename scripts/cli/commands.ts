@@ -1,8 +1,8 @@
 // The slash commands. Each prints one recognizable line when it is done
 // (`joined #x`, `-- 3 messages --`, ...), so whoever drives the CLI through
 // a pipe can wait for it.
-import { LIMITS } from "../../common/protocol";
-import { CliError, formatError, formatMessage, formatRoomRow, label } from "./format";
+import { LIMITS, type Message, type Room } from "../../common/protocol";
+import { CliError, count, formatContact, formatError, formatRoomRow, label } from "./format";
 import type { Session } from "./session";
 
 type Command = { usage: string; help: string; run: (session: Session, args: string) => Promise<void> };
@@ -10,8 +10,10 @@ type Command = { usage: string; help: string; run: (session: Session, args: stri
 const commands: Record<string, Command> = {
   rooms: {
     usage: "/rooms",
-    help: "list public rooms and your rooms",
+    help: "list public rooms and your rooms, with unread messages and mentions",
     async run(s) {
+      // The current room's read mark may still be on its way; the counts should include it.
+      await s.reads.settled();
       const rooms = await s.refresh();
       for (const room of rooms) s.print(formatRoomRow(room, room.id === s.current?.id));
       s.print(`-- ${count(rooms.length, "room")} --`);
@@ -68,7 +70,7 @@ const commands: Record<string, Command> = {
   },
   history: {
     usage: "/history [n]",
-    help: `show the last n messages of the current room (default 20, at most ${LIMITS.historyMax})`,
+    help: `show the last n messages of the current room with their seqs (default 20, at most ${LIMITS.historyMax})`,
     async run(s, args) {
       const room = s.requireCurrent();
       const limit = args ? Number(args) : 20;
@@ -76,8 +78,68 @@ const commands: Record<string, Command> = {
         throw new CliError("USAGE", `/history [n]: n is a whole number from 1 to ${LIMITS.historyMax}`);
       }
       const messages = await s.client.call("history", { roomId: room.id, limit });
-      for (const m of messages) s.print(formatMessage(label(room), m));
+      for (const m of messages) s.print(await s.render(m, { seq: true }));
       s.print(`-- ${count(messages.length, "message")} in ${label(room)} --`);
+    },
+  },
+  search: {
+    usage: "/search [--here] <words>",
+    help: "find messages with every word in your rooms (--here: the current room), newest first",
+    async run(s, args) {
+      const usage = "/search [--here] <words>";
+      const [, here, query = ""] = /^(--here(?:\s+|$))?(.*)$/s.exec(args) ?? [];
+      required(query, usage);
+      const roomId = here ? s.requireCurrent().id : undefined;
+      const found = await s.client.call("search", { query, ...(roomId ? { roomId } : {}) });
+      for (const m of found) s.print(await s.render(m, { seq: true }));
+      s.print(`-- ${count(found.length, "result")} --`);
+    },
+  },
+  edit: {
+    usage: "/edit <seq> <new text>",
+    help: "change one of your messages in the current room (seqs show in /history)",
+    async run(s, args) {
+      const usage = "/edit <seq> <new text>";
+      const [, seq = "", text = ""] = /^(\S*)\s*(.*)$/s.exec(args) ?? [];
+      const wanted = parseSeq(seq, usage);
+      required(text, usage);
+      const message = await messageAt(s, s.requireCurrent(), wanted);
+      await s.client.call("message:edit", { messageId: message.id, text });
+      s.print(`edited #${message.seq}`);
+    },
+  },
+  delete: {
+    usage: "/delete <seq>",
+    help: "delete one of your messages in the current room",
+    async run(s, args) {
+      const wanted = parseSeq(args, "/delete <seq>");
+      const message = await messageAt(s, s.requireCurrent(), wanted);
+      await s.client.call("message:delete", { messageId: message.id });
+      s.print(`deleted #${message.seq}`);
+    },
+  },
+  contacts: {
+    usage: "/contacts [add|remove <user>]",
+    help: "list your contacts, online or not, or add or remove one",
+    async run(s, args) {
+      const usage = "/contacts [add|remove <user>]";
+      const [action = "", username = "", extra] = args.split(/\s+/);
+      if (!action) {
+        const contacts = await s.loadContacts();
+        for (const contact of contacts) s.print(formatContact(contact));
+        s.print(`-- ${count(contacts.length, "contact")} --`);
+      } else if (action === "add" && username && extra === undefined) {
+        await s.client.call("contacts:add", { username });
+        await s.loadContacts();
+        s.print(`added ${s.contactNamed(username)?.username ?? username} to contacts`);
+      } else if (action === "remove" && username && extra === undefined) {
+        const name = s.contactNamed(username)?.username ?? username;
+        await s.client.call("contacts:remove", { username });
+        await s.loadContacts();
+        s.print(`removed ${name} from contacts`);
+      } else {
+        throw new CliError("USAGE", usage);
+      }
     },
   },
   leave: {
@@ -94,18 +156,30 @@ const commands: Record<string, Command> = {
     usage: "/help",
     help: "show this help",
     async run(s) {
-      for (const { usage, help } of Object.values(commands)) s.print(`  ${usage.padEnd(28)} ${help}`);
-      s.print(`  ${"/quit".padEnd(28)} leave the CLI (so does end of input)`);
+      for (const { usage, help } of Object.values(commands)) s.print(`  ${usage.padEnd(30)} ${help}`);
+      s.print(`  ${"/quit".padEnd(30)} leave the CLI (so does end of input)`);
       s.print("Any other line is sent to the current room; start it with // to send a line beginning with /.");
+      s.print("Lines starting with ! mention you; the current room is marked read as its messages arrive.");
     },
   },
 };
 
-const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
-
 function required(value: string, usage: string): string {
   if (!value) throw new CliError("USAGE", usage);
   return value;
+}
+
+function parseSeq(value: string, usage: string): number {
+  const seq = /^#?\d+$/.test(value) ? Number(value.replace("#", "")) : NaN;
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new CliError("USAGE", `${usage}: seq is a message number from /history`);
+  return seq;
+}
+
+/** The message with this seq in `room` (its id is what edit and delete take). */
+async function messageAt(s: Session, room: Room, seq: number): Promise<Message> {
+  const [message] = await s.client.call("history", { roomId: room.id, after: seq - 1, limit: 1 });
+  if (message?.seq !== seq) throw new CliError("NOT_FOUND", `no message #${seq} in ${label(room)}`);
+  return message;
 }
 
 /**

@@ -1,7 +1,7 @@
 // How the CLI shows rooms, messages, system events and errors. Pure
 // functions: everything here is text in, text out.
 import { ChatError } from "../../common/client";
-import type { Message, Room, SystemEvent } from "../../common/protocol";
+import type { Contact, Message, Room, SystemEvent } from "../../common/protocol";
 
 /** A failure of the CLI's own making (bad usage, unknown name), shown like a server error. */
 export class CliError extends Error {
@@ -38,9 +38,20 @@ export function clock(ms: number): string {
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 }
 
-export function formatMessage(roomLabel: string, m: Message): string {
+export const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+export type MessageStyle = {
+  /** The message @mentions the user: the line starts with `! `. */
+  mention?: boolean;
+  /** Show the seq (`#12 `), which /edit and /delete take: in listings, not live lines. */
+  seq?: boolean;
+};
+
+/** `[#room 14:02] bob: text`, `! [...]` when it mentions the user, `#12 [...]` in listings. */
+export function formatMessage(roomLabel: string, m: Message, { mention = false, seq = false }: MessageStyle = {}): string {
   const text = m.deleted ? "(deleted)" : clean(m.text) + (m.editedAt === null ? "" : " (edited)");
-  return `[${roomLabel} ${clock(m.createdAt)}] ${m.sender.username}: ${text}`;
+  const prefix = `${mention ? "! " : ""}${seq ? `#${m.seq} ` : ""}`;
+  return `${prefix}[${roomLabel} ${clock(m.createdAt)}] ${m.sender.username}: ${text}`;
 }
 
 const SYSTEM_VERBS: Record<SystemEvent["type"], string> = {
@@ -53,11 +64,29 @@ export function formatSystem(roomLabel: string, e: SystemEvent): string {
   return `[${roomLabel} ${clock(e.at)}] * ${e.user.username} ${SYSTEM_VERBS[e.type]}`;
 }
 
+/** `3 unread, 1 mention` for a joined room (unread is `lastSeq - lastReadSeq`); empty for others. */
+export function formatUnread(room: Room): string {
+  if (!room.joined) return "";
+  const unread = `${Math.max(0, room.lastSeq - room.lastReadSeq)} unread`;
+  return room.unreadMentions > 0 ? `${unread}, ${count(room.unreadMentions, "mention")}` : unread;
+}
+
 /** One row of /rooms; `*` marks the current room. */
 export function formatRoomRow(room: Room, current: boolean): string {
   const mark = current ? "*" : " ";
   const joined = room.joined ? "joined" : "-";
-  return `${mark} ${label(room).padEnd(24)} ${room.kind.padEnd(7)} ${joined.padEnd(6)} lastSeq=${room.lastSeq}`;
+  const row = `${mark} ${label(room).padEnd(24)} ${room.kind.padEnd(7)} ${joined.padEnd(6)} lastSeq=${room.lastSeq}`;
+  const unread = formatUnread(room);
+  return unread ? `${row.padEnd(56)} ${unread}` : row;
+}
+
+/** One row of /contacts. */
+export function formatContact(contact: Contact): string {
+  return `  ${contact.username.padEnd(32)} ${contact.online ? "online" : "offline"}`;
+}
+
+export function formatPresence(username: string, online: boolean): string {
+  return `* ${username} is ${online ? "online" : "offline"}`;
 }
 
 /** `error: CODE message` for anything a command can throw. */

@@ -1,18 +1,30 @@
 // What the CLI knows while it runs: the connected client, the rooms it has
-// heard of (for naming them in output) and the current room, which plain
-// lines are sent to. Live events are printed from here.
+// heard of (for naming them in output), the current room, which plain lines
+// are sent to and which is kept marked read, and the user's contacts (whose
+// presence is shown). Live events are printed from here.
 import type { ChatClient } from "../../common/client";
-import { roomNameKey, type Room } from "../../common/protocol";
-import { CliError, formatError, formatMessage, formatSystem, label } from "./format";
+import { mentionedUsernames, roomNameKey, type Contact, type Message, type Room, type User } from "../../common/protocol";
+import { CliError, formatError, formatMessage, formatPresence, formatSystem, label, type MessageStyle } from "./format";
+import { ReadMarker } from "./reads";
 
 export class Session {
   private readonly rooms = new Map<string, Room>();
+  private readonly contactsById = new Map<string, Contact>();
   private currentId: string | null = null;
+  /** Live lines, in the order their events arrived (naming a new room may take a round trip). */
+  private printQueue: Promise<void> = Promise.resolve();
+  readonly reads: ReadMarker;
 
   constructor(
     readonly client: ChatClient,
+    readonly me: User,
     readonly print: (line: string) => void,
-  ) {}
+  ) {
+    this.reads = new ReadMarker(
+      (roomId, seq) => client.call("read", { roomId, seq }),
+      (err, roomId) => this.later(async () => `${formatError(err)} (marking ${await this.labelOf(roomId)} read)`),
+    );
+  }
 
   /** Asks the server for every room this user can see, and remembers them. */
   async refresh(): Promise<Room[]> {
@@ -30,6 +42,7 @@ export class Session {
   forget(roomId: string): void {
     const room = this.rooms.get(roomId);
     if (room) this.rooms.set(roomId, { ...room, joined: false });
+    this.reads.forget(roomId);
     if (this.currentId === roomId) this.currentId = null;
   }
 
@@ -37,9 +50,13 @@ export class Session {
     return this.currentId === null ? null : (this.rooms.get(this.currentId) ?? null);
   }
 
+  /** Makes `room` the current room, and marks it read: what it holds is on screen or in /history. */
   setCurrent(room: Room): void {
     this.remember(room);
     this.currentId = room.id;
+    // A message delivered after the server answered with `room` counts too.
+    const newest = Math.max(room.lastSeq, this.client.lastSeq(room.id) ?? 0);
+    if (room.joined) this.reads.mark(room.id, newest, room.lastReadSeq);
   }
 
   requireCurrent(): Room {
@@ -64,20 +81,73 @@ export class Session {
     return found;
   }
 
-  /** Prints live messages and system events, in the order they arrive. */
-  listen(): void {
-    // Naming a room heard of for the first time (a new dm, an invitation)
-    // takes a round trip; the queue keeps later events from overtaking it.
-    let queue = Promise.resolve();
-    const show = (roomId: string, render: (roomLabel: string) => string) => {
-      queue = queue.then(async () => this.print(render(await this.labelOf(roomId))));
-    };
-    this.client.onMessage((m) => show(m.roomId, (l) => formatMessage(l, m)));
-    this.client.on("system", (e) => show(e.roomId, (l) => formatSystem(l, e)));
-    this.client.onError((err) => this.print(formatError(err)));
+  /**
+   * After a reconnect (and its catch-up): contacts may have changed in another
+   * session, and a read mark lost with the connection is sent again.
+   */
+  async resync(): Promise<void> {
+    const current = this.current;
+    const newest = current ? this.client.lastSeq(current.id) : undefined;
+    if (current && newest !== undefined) this.reads.mark(current.id, newest);
+    await this.loadContacts();
   }
 
-  private async labelOf(roomId: string): Promise<string> {
+  // ---------------------------------------------------------------- contacts
+
+  /** Asks the server for the contacts (with online flags), and remembers them for presence lines. */
+  async loadContacts(): Promise<Contact[]> {
+    const contacts = await this.client.call("contacts:list", {});
+    this.contactsById.clear();
+    for (const contact of contacts) this.contactsById.set(contact.id, contact);
+    return contacts;
+  }
+
+  /** A contact by username, ignoring case as the server does. */
+  contactNamed(username: string): Contact | undefined {
+    const wanted = username.toLowerCase();
+    return [...this.contactsById.values()].find((c) => c.username.toLowerCase() === wanted);
+  }
+
+  // ---------------------------------------------------------------- output
+
+  /** `mention`: the message @mentions this user (and someone else wrote it). */
+  mentionsMe(m: Message): boolean {
+    return !m.deleted && m.sender.id !== this.me.id && mentionedUsernames(m.text).includes(this.me.username.toLowerCase());
+  }
+
+  /** A message line with its room's label and, if it mentions the user, the `!` marker. */
+  async render(m: Message, style: MessageStyle = {}): Promise<string> {
+    return formatMessage(await this.labelOf(m.roomId), m, { mention: this.mentionsMe(m), ...style });
+  }
+
+  /** Prints live messages, edits, system events and contacts' presence, in the order they arrive. */
+  listen(): void {
+    this.client.onMessage((m) => {
+      const room = this.rooms.get(m.roomId);
+      if (room && m.seq > room.lastSeq) this.rooms.set(m.roomId, { ...room, lastSeq: m.seq });
+      // Every live line is printed, so the current room's newest message is one the user has seen.
+      if (m.roomId === this.currentId) this.reads.mark(m.roomId, m.seq);
+      this.later(() => this.render(m));
+    });
+    this.client.on("message:updated", (m) => this.later(() => this.render(m)));
+    this.client.on("system", (e) => this.later(async () => formatSystem(await this.labelOf(e.roomId), e)));
+    this.client.on("presence", ({ user, online }) => {
+      // Presence also comes for everyone who shares a room; only contacts are shown.
+      const contact = this.contactsById.get(user.id);
+      if (!contact || contact.online === online) return;
+      this.contactsById.set(user.id, { ...contact, online });
+      this.later(() => formatPresence(user.username, online));
+    });
+    this.client.onError((err) => this.later(() => formatError(err)));
+  }
+
+  /** Prints a line once everything queued before it is printed. */
+  private later(render: () => Promise<string> | string): void {
+    this.printQueue = this.printQueue.then(async () => this.print(await render())).catch((err: unknown) => this.print(formatError(err)));
+  }
+
+  /** The label of a room, asking the server first if the room is new to this session. */
+  async labelOf(roomId: string): Promise<string> {
     if (!this.rooms.has(roomId)) await this.refresh().catch(() => undefined);
     const room = this.rooms.get(roomId);
     return room ? label(room) : roomId;

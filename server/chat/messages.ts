@@ -55,7 +55,7 @@ export async function editMessage(chat: Chat, user: User, { messageId, text }: P
   const message = await ownMessage(chat, user, messageId);
   if (message.deleted) throw errors.conflict("A deleted message cannot be edited");
   if (message.text === text) return message;
-  const edited = await chat.storage.editMessage(messageId, text, chat.now());
+  const edited = await chat.storage.editMessage(messageId, text, mentionedUsernames(text), chat.now());
   if (!edited) throw errors.conflict("A deleted message cannot be edited");
   chat.effects.emit({ rooms: [edited.roomId] }, "message:updated", edited);
   return edited;

@@ -143,6 +143,7 @@ export function openSqlite(options: SqliteOptions): Storage {
        WHERE u.username = $username COLLATE NOCASE AND u.id <> $senderId
        ON CONFLICT DO NOTHING`,
     ),
+    deleteMentions: db.prepare("DELETE FROM mentions WHERE room_id = ? AND seq = ?"),
     messageById: db.prepare<[string], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id WHERE m.id = ?`,
     ),
@@ -236,6 +237,26 @@ export function openSqlite(options: SqliteOptions): Storage {
       q.insertMention.run({ roomId: m.roomId, seq: bumped.last_seq, username, senderId: m.sender.id });
     }
     return bumped.last_seq;
+  });
+
+  // Mentions follow the text: an edit may add or drop one, a delete drops them all.
+  const setMentions = (m: { roomId: string; seq: number; sender: { id: string } }, usernames: string[]) => {
+    q.deleteMentions.run(m.roomId, m.seq);
+    for (const username of usernames) q.insertMention.run({ roomId: m.roomId, seq: m.seq, username, senderId: m.sender.id });
+  };
+  const editMessageTx = db.transaction((messageId: string, text: string, mentions: string[], editedAt: number) => {
+    if (q.editMessage.run(text, editedAt, messageId).changes === 0) return null;
+    const message = toMessage(q.messageById.get(messageId)!);
+    setMentions(message, mentions);
+    return message;
+  });
+  const deleteMessageTx = db.transaction((messageId: string, deletedAt: number) => {
+    q.deleteMessage.run(deletedAt, messageId);
+    const row = q.messageById.get(messageId);
+    if (!row) return null;
+    const message = toMessage(row);
+    setMentions(message, []);
+    return message;
   });
 
   return {
@@ -341,15 +362,11 @@ export function openSqlite(options: SqliteOptions): Storage {
       const row = q.messageById.get(messageId);
       return row ? toMessage(row) : null;
     },
-    async editMessage(messageId, text, editedAt) {
-      if (q.editMessage.run(text, editedAt, messageId).changes === 0) return null;
-      const row = q.messageById.get(messageId);
-      return row ? toMessage(row) : null;
+    async editMessage(messageId, text, mentions, editedAt) {
+      return editMessageTx(messageId, text, mentions, editedAt);
     },
     async deleteMessage(messageId, deletedAt) {
-      q.deleteMessage.run(deletedAt, messageId);
-      const row = q.messageById.get(messageId);
-      return row ? toMessage(row) : null;
+      return deleteMessageTx(messageId, deletedAt);
     },
     async search({ userId, words, roomId, limit }) {
       if (words.length === 0) return [];

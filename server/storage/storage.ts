@@ -68,9 +68,9 @@ export interface Storage {
   insertMessage(message: NewMessage): Promise<InsertResult>;
   findMessageByClientId(senderId: string, clientId: string): Promise<Message | null>;
   findMessage(messageId: string): Promise<Message | null>;
-  /** Replaces the text of a message that is not deleted; null when there is none. */
-  editMessage(messageId: string, text: string, editedAt: number): Promise<Message | null>;
-  /** Blanks the text and marks it deleted (its seq stays); the message as it is now. */
+  /** Replaces the text (and the mentions) of a message that is not deleted; null when there is none. */
+  editMessage(messageId: string, text: string, mentions: string[], editedAt: number): Promise<Message | null>;
+  /** Blanks the text, drops its mentions and marks it deleted (its seq stays); the message as it is now. */
   deleteMessage(messageId: string, deletedAt: number): Promise<Message | null>;
   /** Ascending seq. */
   history(roomId: string, query: HistoryQuery): Promise<Message[]>;
