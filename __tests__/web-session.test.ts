@@ -50,8 +50,27 @@ test("a cookie handshake from the server's own origin connects", async () => {
   expect(socket.connected).toBe(true);
 });
 
+test("a cookie polling handshake without Origin connects when the browser marks it same-origin", async () => {
+  const s = await h.startServer();
+  const { cookie } = await registerWithCookie(s.url);
+  const socket: ClientSocket = io(s.url, {
+    transports: ["polling"],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: { cookie, "sec-fetch-site": "same-origin" },
+  });
+  h.onCleanup(() => void socket.close());
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("connect_error", reject);
+  });
+  expect(socket.connected).toBe(true);
+});
+
 test.each([
   ["a foreign Origin (cross-site WebSocket hijacking)", { origin: "http://evil.example" }],
+  ["a cross-site fetch without Origin", { "sec-fetch-site": "cross-site" }],
+  ["a foreign Origin that also claims same-origin", { origin: "http://evil.example", "sec-fetch-site": "same-origin" }],
   ["no Origin at all", {}],
   ["a malformed Origin", { origin: "not a url" }],
 ])("a cookie handshake with %s is refused", async (_what, extra: Record<string, string>) => {

@@ -16,7 +16,7 @@ import type {
   Result,
   ServerToClientEvents,
 } from "./protocol";
-import { LIMITS } from "./protocol";
+import { LIMITS } from "./rules";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -201,7 +201,11 @@ export class ChatClient {
    * Sends a message. On a timeout it tries again with the same clientId, so
    * the server stores it once however many tries reach it.
    */
-  async send(roomId: string, text: string, { clientId = globalThis.crypto.randomUUID(), tries = 3 } = {}): Promise<Message> {
+  async send(
+    roomId: string,
+    text: string,
+    { clientId = globalThis.crypto.randomUUID() as string, tries = 3 }: { clientId?: string; tries?: number } = {},
+  ): Promise<Message> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.call("message", { roomId, text, clientId });

@@ -4,6 +4,9 @@
 // from that schema, so the validator and the type cannot drift apart.
 // Imports nothing server-only: it is bundled for the browser.
 import { z } from "zod";
+import { codePointLength, LIMITS, USERNAME_PATTERN } from "./rules";
+
+export { codePointLength, LIMITS, mentionedUsernames, roomNameKey, USERNAME_PATTERN } from "./rules";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -25,13 +28,6 @@ export type Ack<T> = (result: Result<T>) => void;
 
 // ---------------------------------------------------------------- field rules
 
-/** Lengths are counted in Unicode code points, not UTF-16 units. */
-export function codePointLength(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-}
-
 /** A lone surrogate cannot be stored as UTF-8: it would come back as other text than was acknowledged. */
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
@@ -47,52 +43,15 @@ const textOf = (min: number, max: number, what: string) =>
 const visibleText = (max: number, what: string) =>
   textOf(1, max, what).refine((s) => /\S/.test(s), { message: `${what} must not be only white space` });
 
-export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
 export const Username = z.string().regex(USERNAME_PATTERN, "username must be 3-32 characters of A-Z a-z 0-9 _ . -");
 export const Password = textOf(8, 256, "password");
 /** Room, message and user ids are opaque strings to clients. */
 export const Id = z.string().min(1).max(64);
 export const RoomName = visibleText(64, "room name").transform((s) => s.trim());
-/**
- * What makes two public room names "the same ignoring case", for the server's
- * uniqueness rule and for clients looking a room up by name: Unicode case
- * folding (upper then lower maps ß to ss) after NFKC, which also folds
- * look-alike compatibility forms such as full-width letters.
- */
-export function roomNameKey(name: string): string {
-  return name.trim().normalize("NFKC").toUpperCase().toLowerCase();
-}
-const MENTION = /(?:^|[^A-Za-z0-9_.-])@([A-Za-z0-9_.-]{3,32})/g;
-
-/**
- * The usernames a text @mentions, lowercased and once each. "@bob." also
- * yields "bob", since a sentence may end right after a name.
- */
-export function mentionedUsernames(text: string): string[] {
-  const names = new Set<string>();
-  for (const [, name] of text.matchAll(MENTION)) {
-    const lower = name!.toLowerCase();
-    names.add(lower);
-    const trimmed = lower.replace(/[.-]+$/, "");
-    if (trimmed.length >= 3) names.add(trimmed);
-  }
-  return [...names];
-}
-
 export const MessageText = visibleText(4000, "text");
 export const ClientId = textOf(1, 64, "clientId");
 const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const Limit = (max: number) => z.number().int().min(1).max(max);
-
-export const LIMITS = {
-  messageText: 4000,
-  roomName: 64,
-  clientId: 64,
-  historyDefault: 50,
-  historyMax: 100,
-  searchDefault: 20,
-  searchMax: 100,
-} as const;
 
 // ---------------------------------------------------------------- HTTP bodies
 

@@ -100,7 +100,7 @@ export function createApp(options: AppOptions): App {
       // which only counts when the handshake comes from this server's own page.
       const token =
         auth?.token ??
-        (isSameOrigin(headers.origin, headers.host) ? sessionTokenFromCookies(headers.cookie) : undefined);
+        (isSameOrigin(headers) ? sessionTokenFromCookies(headers.cookie) : undefined);
       const session = await accounts.authenticate(token);
       if (!session) return next(new Error("UNAUTHORIZED"));
       socket.data.user = session.user;

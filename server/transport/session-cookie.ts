@@ -36,10 +36,14 @@ export function sessionTokenFromCookies(cookieHeader: string | undefined): strin
 
 /**
  * A cookie is sent by the browser whichever page opened the socket, so a
- * cookie-authenticated handshake must come from this server's own page.
+ * cookie-authenticated handshake must come from this server's own page: its
+ * Origin names this host, or (a same-origin polling GET carries no Origin)
+ * the browser itself says the request is same-origin (Sec-Fetch-Site).
  */
-export function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
-  if (!origin || !host) return false;
+export function isSameOrigin(headers: { origin?: string; host?: string; "sec-fetch-site"?: string | string[] }): boolean {
+  const { origin, host } = headers;
+  if (!origin) return headers["sec-fetch-site"] === "same-origin";
+  if (!host) return false;
   try {
     return new URL(origin).host === host;
   } catch {

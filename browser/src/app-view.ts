@@ -1,0 +1,103 @@
+// The signed-in layout: top bar (Rooms toggle on narrow screens, brand, who is
+// signed in, Log out, connection banner), the rooms panel and the room view.
+import type { User } from "../../common/protocol";
+import { avatar } from "./avatar";
+import type { ConnectionBanner } from "./banner";
+import { h, srOnly } from "./dom";
+import { svgIcon } from "./icons";
+import type { RoomView } from "./room-view";
+import type { Sidebar } from "./sidebar";
+
+const NARROW = "(max-width: 760px)";
+
+export class AppView {
+  readonly el: HTMLElement;
+  private readonly toggle: HTMLButtonElement;
+  private readonly layout: HTMLElement;
+  private readonly backdrop = h("div", { class: "backdrop", "aria-hidden": "true" });
+  private readonly narrow = window.matchMedia(NARROW);
+
+  constructor(
+    user: User,
+    banner: ConnectionBanner,
+    private readonly sidebar: Sidebar,
+    private readonly room: RoomView,
+    onLogout: () => void,
+  ) {
+    this.toggle = h(
+      "button",
+      { type: "button", class: "button ghost rooms-toggle", "aria-expanded": "false", "aria-controls": "sidebar" },
+      svgIcon("menu"),
+      "Rooms",
+    );
+    const logout = h(
+      "button",
+      { type: "button", class: "button ghost small logout" },
+      svgIcon("logout"),
+      h("span", { class: "logout-label" }, "Log out"),
+    );
+    logout.addEventListener("click", onLogout);
+    this.toggle.addEventListener("click", () => this.setPanel(!this.panelOpen()));
+    this.backdrop.addEventListener("click", () => this.setPanel(false));
+    sidebar.onClose = () => {
+      this.setPanel(false);
+      this.toggle.focus();
+    };
+
+    const header = h(
+      "header",
+      { class: "topbar" },
+      h(
+        "div",
+        { class: "topbar-row" },
+        this.toggle,
+        h("h1", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }, "#"), "Chat"),
+        h("div", { class: "spacer" }),
+        h(
+          "div",
+          { class: "me" },
+          avatar(user.username, "avatar small"),
+          srOnly("Signed in as "),
+          h("span", { class: "me-name" }, user.username),
+        ),
+        logout,
+      ),
+      banner.el,
+    );
+    this.layout = h("div", { class: "layout" }, sidebar.el, this.backdrop, room.el);
+    this.el = h("div", { class: "app" }, header, this.layout);
+
+    this.el.addEventListener("keydown", (e) => {
+      if (e.key !== "Escape" || e.defaultPrevented) return;
+      if (this.sidebar.closeForms()) return;
+      if (this.panelOpen()) {
+        this.setPanel(false);
+        this.toggle.focus();
+      }
+    });
+    this.narrow.addEventListener("change", () => this.setPanel(false));
+  }
+
+  isNarrow(): boolean {
+    return this.narrow.matches;
+  }
+
+  panelOpen(): boolean {
+    return this.layout.classList.contains("panel-open");
+  }
+
+  /** Opens or closes the rooms panel (narrow screens; on wide ones it is always shown). */
+  setPanel(open: boolean): void {
+    const was = this.panelOpen();
+    this.layout.classList.toggle("panel-open", open);
+    this.toggle.setAttribute("aria-expanded", String(open));
+    if (open && !was) queueMicrotask(() => this.sidebar.focusTarget().focus());
+  }
+
+  /** After a room was chosen: close the panel on a narrow screen and go to the composer. */
+  roomChosen(): void {
+    this.setPanel(false);
+    // After the store's batch has re-rendered the room view (it may have been hidden until now).
+    queueMicrotask(() => this.room.composer.focus());
+  }
+}

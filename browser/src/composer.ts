@@ -1,0 +1,109 @@
+// The message box: Enter sends, Shift+Enter adds a line, Escape clears.
+// Drafts are kept per room while the page is open.
+import { codePointLength, LIMITS } from "../../common/rules";
+import { h, showFormError } from "./dom";
+import { svgIcon } from "./icons";
+
+const AUTOSIZE_BY_CSS = typeof CSS !== "undefined" && CSS.supports("field-sizing", "content");
+
+export class Composer {
+  readonly el: HTMLFormElement;
+  readonly input: HTMLTextAreaElement;
+  private readonly counter = h("span", { class: "counter" });
+  private readonly errorSlot = h("div", { class: "error-slot composer-error" });
+  private readonly drafts = new Map<string, string>();
+  private roomId: string | null = null;
+
+  constructor(private readonly onSend: (roomId: string, text: string) => void) {
+    this.input = h("textarea", {
+      id: "composer-input",
+      rows: 1,
+      autocomplete: "off",
+      enterkeyhint: "send",
+      "aria-describedby": "composer-help",
+    });
+    this.el = h(
+      "form",
+      { class: "composer", novalidate: true },
+      h("label", { for: this.input.id, class: "sr-only" }, "Message"),
+      h(
+        "div",
+        { class: "composer-box" },
+        this.input,
+        h(
+          "button",
+          { type: "submit", class: "button primary send" },
+          svgIcon("send"),
+          h("span", { class: "send-label" }, "Send"),
+        ),
+      ),
+      h(
+        "div",
+        { class: "composer-foot" },
+        h("span", { id: "composer-help", class: "hint" }, "Enter to send · Shift+Enter for a new line · Esc to clear"),
+        this.counter,
+      ),
+      this.errorSlot,
+    );
+    this.el.addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.submit();
+    });
+    this.input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
+        e.preventDefault();
+        this.submit();
+      } else if (e.key === "Escape" && (this.input.value !== "" || this.errorSlot.childElementCount > 0)) {
+        e.preventDefault();
+        e.stopPropagation();
+        this.setValue("");
+        showFormError(this.errorSlot, null);
+      }
+    });
+    this.input.addEventListener("input", () => this.changed());
+  }
+
+  /** Switches to a room's draft (or disables the box when no room is open). */
+  setRoom(roomId: string | null, placeholder: string): void {
+    if (this.roomId !== null) this.drafts.set(this.roomId, this.input.value);
+    this.roomId = roomId;
+    this.input.placeholder = placeholder;
+    this.setValue(roomId === null ? "" : (this.drafts.get(roomId) ?? ""));
+    showFormError(this.errorSlot, null);
+  }
+
+  focus(): void {
+    this.input.focus({ preventScroll: true });
+  }
+
+  private submit(): void {
+    const text = this.input.value;
+    if (this.roomId === null || !/\S/.test(text)) return;
+    if (codePointLength(text) > LIMITS.messageText) {
+      showFormError(this.errorSlot, `Messages can be at most ${LIMITS.messageText} characters. Shorten it or split it in two.`);
+      return;
+    }
+    showFormError(this.errorSlot, null);
+    this.onSend(this.roomId, text);
+    this.setValue("");
+    this.drafts.delete(this.roomId);
+    this.focus();
+  }
+
+  private setValue(value: string): void {
+    this.input.value = value;
+    this.changed();
+  }
+
+  private changed(): void {
+    const length = codePointLength(this.input.value);
+    const near = length > LIMITS.messageText - 200;
+    this.counter.textContent = near ? `${length} / ${LIMITS.messageText}` : "";
+    this.counter.classList.toggle("over", length > LIMITS.messageText);
+    if (!AUTOSIZE_BY_CSS) {
+      // Fallback where field-sizing is unsupported: grow with the content (CSSOM, allowed by the CSP).
+      this.input.style.height = "auto";
+      this.input.style.height = `${Math.min(this.input.scrollHeight, 200)}px`;
+    }
+  }
+}
