@@ -182,6 +182,21 @@ describe("contacts and presence", () => {
   });
 });
 
+describe("room:members", () => {
+  test("lists members with online flags; public rooms to anyone, private rooms to members only", async () => {
+    const { alice, bob, carol, room } = await setup();
+    bob.socket.disconnect();
+    await next(alice.socket, "presence", (p) => p.user.id === bob.user.id && !p.online);
+    const members = await ok(carol.socket, "room:members", { roomId: room.id });
+    expect(members).toEqual(expect.arrayContaining([{ ...alice.user, online: true }, { ...bob.user, online: false }]));
+    expect(members).toHaveLength(2);
+    const priv = await ok(alice.socket, "room:create", { name: uniqueName("p"), private: true });
+    expect(code(await call(carol.socket, "room:members", { roomId: priv.id }))).toBe("FORBIDDEN");
+    expect(code(await call(carol.socket, "room:members", { roomId: "nope" }))).toBe("NOT_FOUND");
+    expect(await ok(alice.socket, "room:members", { roomId: priv.id })).toEqual([{ ...alice.user, online: true }]);
+  });
+});
+
 describe("search", () => {
   async function withCorpus() {
     const ctx = await setup();

@@ -29,6 +29,7 @@ test("ack data and payload types follow the protocol", () => {
       "room:join",
       "room:leave",
       "room:list",
+      "room:members",
       "search",
       "typing",
     ].sort(),

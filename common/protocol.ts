@@ -79,6 +79,8 @@ export const Payloads = {
   "contacts:add": z.object({ username: Username }),
   "contacts:remove": z.object({ username: Username }),
   "contacts:list": z.object({}),
+  /** Beyond protocol v1: who is in a room, for a member list with online dots. */
+  "room:members": z.object({ roomId: Id }),
 } as const;
 
 export type Payloads = typeof Payloads;
@@ -145,6 +147,7 @@ export type AckData = {
   "contacts:add": Empty;
   "contacts:remove": Empty;
   "contacts:list": Contact[];
+  "room:members": Contact[];
 };
 export type AckEventName = keyof AckData;
 

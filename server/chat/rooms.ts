@@ -1,7 +1,7 @@
 // Rooms, membership and direct messages.
-import type { Empty, Payload, Room, SystemEvent, User } from "../../common/protocol";
+import type { Contact, Empty, Payload, Room, SystemEvent, User } from "../../common/protocol";
 import { errors } from "../errors";
-import { requireRoom, roomView, setMembership, type Chat } from "./chat";
+import { assertCanRead, requireRoom, roomView, setMembership, type Chat } from "./chat";
 
 function announce(chat: Chat, type: SystemEvent["type"], roomId: string, user: User, alsoUserId?: string) {
   const event: SystemEvent = { type, roomId, user, at: chat.now() };
@@ -68,4 +68,12 @@ export async function openDm(chat: Chat, user: User, { username }: Payload<"dm:o
     chat.effects.addUserToRoom(userId, room.id);
   }
   return roomView(chat, room.id, user);
+}
+
+/** Members with their online state; anyone may see a public room's, members only a private room's or a dm's. */
+export async function roomMembers(chat: Chat, user: User, { roomId }: Payload<"room:members">): Promise<Contact[]> {
+  assertCanRead(await requireRoom(chat, roomId), user);
+  const members = await chat.storage.members(roomId);
+  const online = await chat.effects.onlineUsers(members.map((m) => m.id));
+  return members.map((m) => ({ ...m, online: online.has(m.id) }));
 }

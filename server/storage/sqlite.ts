@@ -129,6 +129,9 @@ export function openSqlite(options: SqliteOptions): Storage {
     ),
     removeMember: db.prepare("DELETE FROM memberships WHERE room_id = ? AND user_id = ?"),
     memberIds: db.prepare<[string], { user_id: string }>("SELECT user_id FROM memberships WHERE room_id = ?"),
+    members: db.prepare<[string], { id: string; username: string }>(
+      "SELECT u.id, u.username FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.room_id = ? ORDER BY u.username",
+    ),
     roomIdsOf: db.prepare<[string], { room_id: string }>("SELECT room_id FROM memberships WHERE user_id = ?"),
     bumpSeq: db.prepare<[string], { last_seq: number }>(
       "UPDATE rooms SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
@@ -325,6 +328,9 @@ export function openSqlite(options: SqliteOptions): Storage {
     },
     async memberIds(roomId) {
       return q.memberIds.all(roomId).map((r) => r.user_id);
+    },
+    async members(roomId) {
+      return q.members.all(roomId).map((u) => ({ id: u.id, username: u.username }));
     },
     async roomIdsOf(userId) {
       return q.roomIdsOf.all(userId).map((r) => r.room_id);

@@ -62,6 +62,8 @@ export interface Storage {
   /** true when the user was a member before. */
   removeMember(roomId: string, userId: string): Promise<boolean>;
   memberIds(roomId: string): Promise<string[]>;
+  /** The room's members, by username. */
+  members(roomId: string): Promise<User[]>;
   roomIdsOf(userId: string): Promise<string[]>;
 
   /** Assigns the next seq of the room and stores the message in one transaction. */

@@ -7,7 +7,7 @@ import { addContact, listContacts, removeContact } from "../chat/contacts";
 import { deleteMessage, editMessage, history, search, sendMessage } from "../chat/messages";
 import { socketConnected, socketDisconnected } from "../chat/presence";
 import { markRead } from "../chat/reads";
-import { createRoom, inviteToRoom, joinRoom, leaveRoom, listRooms, openDm } from "../chat/rooms";
+import { createRoom, inviteToRoom, joinRoom, leaveRoom, listRooms, openDm, roomMembers } from "../chat/rooms";
 import { toErrorBody } from "../errors";
 import type { RateLimits } from "../rate-limits";
 import type { ChatSocket } from "./types";
@@ -55,6 +55,7 @@ export function registerHandlers(socket: ChatSocket, { chat, limits, logger }: H
   on("contacts:add", (p) => addContact(chat, user, p));
   on("contacts:remove", (p) => removeContact(chat, user, p));
   on("contacts:list", () => listContacts(chat, user));
+  on("room:members", (p) => roomMembers(chat, user, p));
 
   // typing has no ack: a bad payload or a non-member is simply dropped.
   socket.on("typing", async (payload: unknown) => {
