@@ -10,6 +10,8 @@ describe("loadConfig", () => {
       database: { kind: "sqlite", path: resolve(DEFAULT_SQLITE_PATH) },
       redisUrl: undefined,
       logLevel: "info",
+      corsOrigins: [],
+      trustProxy: false,
     });
   });
 
@@ -24,6 +26,16 @@ describe("loadConfig", () => {
     });
   });
 
+  test("CORS_ORIGINS is a comma-separated list; TRUST_PROXY takes true, a hop count or addresses", () => {
+    expect(loadConfig({ CORS_ORIGINS: "https://a.example, http://b.example:8080" }).corsOrigins).toEqual([
+      "https://a.example",
+      "http://b.example:8080",
+    ]);
+    expect(loadConfig({ TRUST_PROXY: "true" }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: "1" }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: "loopback" }).trustProxy).toBe("loopback");
+  });
+
   test.each([
     ["PORT", "abc"],
     ["PORT", "70000"],
@@ -32,6 +44,8 @@ describe("loadConfig", () => {
     ["DATABASE_URL", "sqlite:"],
     ["REDIS_URL", "localhost:6379"],
     ["LOG_LEVEL", "loud"],
+    ["CORS_ORIGINS", "*"],
+    ["CORS_ORIGINS", "https://ok.example, chat.example.com"],
   ])("a bad %s (%s) is refused with a message naming it", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

@@ -19,7 +19,7 @@ import { ERROR_CODES, type AuthResponse, type ErrorCode, type Message, type Room
 import { createApp, type App } from "../server/app";
 import { openSqlite } from "../server/storage/sqlite";
 import type { Storage } from "../server/storage/storage";
-import { callRaw, ok, PASSWORD, tempDir, uniqueName } from "./helpers/harness";
+import { callRaw, NO_LIMITS, ok, PASSWORD, tempDir, uniqueName } from "./helpers/harness";
 
 // ---------------------------------------------------------------- the events
 
@@ -175,7 +175,7 @@ beforeAll(async () => {
   const app = createApp({
     storage,
     logger: pino({ level: "silent" }),
-    rateLimits: { messagesPerWindow: 100_000, messageWindowSeconds: 1 },
+    limits: NO_LIMITS,
   });
   const { port } = await app.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}`;

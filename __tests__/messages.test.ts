@@ -117,7 +117,7 @@ describe("message", () => {
   });
 
   test("too many messages from one user answer RATE_LIMITED, store nothing beyond the limit, and do not slow others", async () => {
-    const s = await h.startServer({ rateLimits: { messagesPerWindow: 5, messageWindowSeconds: 60 } });
+    const s = await h.startServer({ limits: { messagesPerWindow: 5, messageWindowSeconds: 60 } });
     const [alice, bob] = await Promise.all([h.user(s), h.user(s)]);
     const room = await ok(alice.socket, "room:create", { name: uniqueName("r") });
     await ok(bob.socket, "room:join", { roomId: room.id });

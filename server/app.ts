@@ -9,13 +9,14 @@ import helmet from "helmet";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { Server } from "socket.io";
-import { createAccounts, createLoginGuard, type Accounts, type LoginGuardOptions } from "./accounts/accounts";
+import { createAccounts, createLoginGuard, type Accounts } from "./accounts/accounts";
 import { createChat, type Chat } from "./chat/chat";
 import { TypingTracker } from "./chat/typing";
-import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitOptions } from "./rate-limits";
+import { createGuards, DEFAULT_LIMITS, type LimiterStore, type Limits } from "./limits";
 import type { Storage } from "./storage/storage";
 import { accountRoutes, errorHandler, healthRoute } from "./transport/http-routes";
-import { isSameOrigin, sessionTokenFromCookies } from "./transport/session-cookie";
+import { authenticateHandshakes } from "./transport/handshake";
+import { boundSendQueue } from "./transport/send-queue";
 import { registerHandlers } from "./transport/socket-handlers";
 import { socketEffects } from "./transport/socket-effects";
 import { ioRooms, type ChatServer } from "./transport/types";
@@ -25,10 +26,16 @@ export type AppOptions = {
   logger: Logger;
   /** The folder holding the page's `public/` files and the `dist/` bundle. */
   staticDir?: string;
-  rateLimits?: RateLimitOptions;
+  /** Abuse limits; each one left out keeps its default (limits.ts). */
+  limits?: Partial<Limits>;
+  /** Where limit counters live: memory by default, a Redis store to share them across nodes. */
+  limiterStore?: LimiterStore;
   /** How long a typing indicator lasts without a refresh. */
   typingTimeoutMs?: number;
-  loginGuard?: LoginGuardOptions;
+  /** Other origins whose pages may call this server (CORS) and use its session cookie. Same-origin only by default. */
+  corsOrigins?: string[];
+  /** Express's "trust proxy": set it behind a TLS-terminating proxy, so addresses and Secure cookies are right. */
+  trustProxy?: boolean | number | string;
 };
 
 export type App = {
@@ -50,17 +57,24 @@ export function createApp(options: AppOptions): App {
   const { storage, logger } = options;
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", false);
+  app.set("trust proxy", options.trustProxy ?? false);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const corsOrigins = options.corsOrigins ?? [];
   const httpServer = createServer(app);
-  const io: ChatServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: MAX_FRAME_BYTES });
+  const io: ChatServer = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: MAX_FRAME_BYTES,
+    // Without an allow-list no CORS headers are sent, so other sites' pages cannot read polling answers.
+    ...(corsOrigins.length ? { cors: { origin: corsOrigins, credentials: true } } : {}),
+  });
 
   const effects = socketEffects(io, { clustered: false });
   const chat = createChat(storage, effects, { typing: new TypingTracker(effects, options.typingTimeoutMs) });
   const accounts = createAccounts({
     storage,
-    loginGuard: createLoginGuard(options.loginGuard ?? { maxFailures: 20, windowSeconds: 15 * 60 }),
+    loginGuard: createLoginGuard({ maxFailures: limits.loginFailures, windowSeconds: limits.loginFailureWindowSeconds }),
   });
-  const limits = createRateLimits(options.rateLimits ?? DEFAULT_RATE_LIMITS);
+  const guards = createGuards(limits, options.limiterStore);
 
   app.use(
     helmet({
@@ -82,7 +96,7 @@ export function createApp(options: AppOptions): App {
   app.get("/healthz", healthRoute(() => storage.ping(), logger));
   app.use(
     "/api",
-    accountRoutes({ accounts, onLogout: (tokenHash) => io.in(ioRooms.token(tokenHash)).disconnectSockets(true) }),
+    accountRoutes({ accounts, guards, onLogout: (tokenHash) => io.in(ioRooms.token(tokenHash)).disconnectSockets(true) }),
   );
   // The page: static files and the esbuild bundle (npm run build).
   const staticDir = options.staticDir ?? resolve("browser");
@@ -90,30 +104,11 @@ export function createApp(options: AppOptions): App {
   app.use(express.static(resolve(staticDir, "dist")));
   app.use(errorHandler(logger));
 
-  // Handshake: a missing, malformed, unknown or revoked token is refused with
-  // the message the protocol names. The socket is placed in its user's rooms
-  // here, before the client hears "connect", so it misses no broadcast.
-  io.use(async (socket, next) => {
-    try {
-      const { headers, auth } = socket.handshake;
-      // Node scripts send auth.token; the page relies on its httpOnly cookie,
-      // which only counts when the handshake comes from this server's own page.
-      const token =
-        auth?.token ??
-        (isSameOrigin(headers) ? sessionTokenFromCookies(headers.cookie) : undefined);
-      const session = await accounts.authenticate(token);
-      if (!session) return next(new Error("UNAUTHORIZED"));
-      socket.data.user = session.user;
-      socket.data.tokenHash = session.tokenHash;
-      const roomIds = await storage.roomIdsOf(session.user.id);
-      void socket.join([ioRooms.user(session.user.id), ioRooms.token(session.tokenHash), ...roomIds.map(ioRooms.chat)]);
-      next();
-    } catch (err) {
-      logger.error({ err }, "handshake failed");
-      next(new Error("INTERNAL"));
-    }
+  authenticateHandshakes(io, { accounts, storage, logger, socketsPerUser: limits.socketsPerUser, allowedOrigins: corsOrigins });
+  io.on("connection", (socket) => {
+    boundSendQueue(socket, limits.maxQueuedPackets, logger);
+    registerHandlers(socket, { chat, guards, logger });
   });
-  io.on("connection", (socket) => registerHandlers(socket, { chat, limits, logger }));
   io.on("membership:changed", ({ roomId, userId, member }) => void chat.rooms.setMember(roomId, userId, member));
 
   return {

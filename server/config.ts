@@ -12,6 +12,9 @@ export type Config = {
   database: DatabaseConfig;
   redisUrl: string | undefined;
   logLevel: string;
+  /** Other origins allowed to call the server from a page (CORS and the session cookie). */
+  corsOrigins: string[];
+  trustProxy: boolean | number | string;
 };
 
 export const DEFAULT_SQLITE_PATH = "./data/chat.db";
@@ -39,6 +42,16 @@ const Env = z.object({
     .regex(/^rediss?:\/\//, "must be redis://host:port")
     .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  CORS_ORIGINS: z
+    .string()
+    .transform((list) => list.split(",").map((o) => o.trim()).filter(Boolean))
+    .refine((origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), "must be a comma-separated list of origins like https://chat.example.com")
+    .default([]),
+  // Express's setting: "true", a hop count, or addresses/subnets of the proxies.
+  TRUST_PROXY: z
+    .string()
+    .transform((v): boolean | number | string => (v === "true" ? true : v === "false" ? false : /^\d+$/.test(v) ? Number(v) : v))
+    .default(false),
 });
 
 export class ConfigError extends Error {}
@@ -49,5 +62,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(given);
   if (!parsed.success) throw new ConfigError(`Bad configuration: ${describeZodError(parsed.error)}`);
   const e = parsed.data;
-  return { port: e.PORT, host: e.HOST, database: e.DATABASE_URL, redisUrl: e.REDIS_URL, logLevel: e.LOG_LEVEL };
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    corsOrigins: e.CORS_ORIGINS,
+    trustProxy: e.TRUST_PROXY,
+  };
 }

@@ -9,8 +9,18 @@ import { io } from "socket.io-client";
 import { ChatClient, type ClientSocket } from "../../common/client";
 import type { AckData, AckEventName, AuthResponse, PayloadIn, Result, ServerToClientEvents } from "../../common/protocol";
 import { createApp, type App, type AppOptions } from "../../server/app";
+import type { Limits } from "../../server/limits";
 import { openSqlite } from "../../server/storage/sqlite";
 import type { Storage } from "../../server/storage/storage";
+
+/** Limits high enough never to be met by a test that is not about them. */
+export const NO_LIMITS: Partial<Limits> = {
+  messagesPerWindow: 1_000_000,
+  eventsPerWindow: 1_000_000,
+  registrationsPerHour: 1_000_000,
+  loginsPerMinute: 1_000_000,
+  socketsPerUser: 1000,
+};
 
 export type TestServer = { app: App; storage: Storage; url: string; dbPath: string; close(): Promise<void> };
 
@@ -42,8 +52,9 @@ export function harness() {
     const app = createApp({
       storage,
       logger: pino({ level: "silent" }),
-      rateLimits: { messagesPerWindow: 100_000, messageWindowSeconds: 1 },
       ...options,
+      // Tests talk fast and all from 127.0.0.1: limits are off unless a test sets one.
+      limits: { ...NO_LIMITS, ...options.limits },
     });
     const { port } = await app.listen(0, "127.0.0.1");
     let closed = false;

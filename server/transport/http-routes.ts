@@ -3,6 +3,7 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { Accounts } from "../accounts/accounts";
+import type { Guards } from "../limits";
 import { errors, HTTP_STATUS, toErrorBody } from "../errors";
 import { clearSessionCookie, sessionTokenFromCookies, setSessionCookie } from "./session-cookie";
 
@@ -16,20 +17,23 @@ function sessionToken(req: Request): string {
 
 export type AccountRoutesDeps = {
   accounts: Accounts;
+  guards: Guards;
   /** Called after a logout, to disconnect the sockets opened with that token. */
   onLogout: (tokenHash: string) => void;
 };
 
-export function accountRoutes({ accounts, onLogout }: AccountRoutesDeps) {
+export function accountRoutes({ accounts, guards, onLogout }: AccountRoutesDeps) {
   const router = express.Router();
   router.use(express.json({ limit: "16kb" }));
 
   router.post("/register", async (req, res) => {
+    await guards.register(req.ip ?? "unknown");
     const auth = await accounts.register(req.body);
     setSessionCookie(req, res, auth.token);
     res.status(201).json(auth);
   });
   router.post("/login", async (req, res) => {
+    await guards.login(req.ip ?? "unknown");
     const auth = await accounts.login(req.body, req.ip ?? "unknown");
     setSessionCookie(req, res, auth.token);
     res.json(auth);

@@ -36,13 +36,18 @@ export function sessionTokenFromCookies(cookieHeader: string | undefined): strin
 
 /**
  * A cookie is sent by the browser whichever page opened the socket, so a
- * cookie-authenticated handshake must come from this server's own page: its
- * Origin names this host, or (a same-origin polling GET carries no Origin)
- * the browser itself says the request is same-origin (Sec-Fetch-Site).
+ * cookie-authenticated handshake must come from this server's own page (its
+ * Origin names this host) or an allow-listed one. A same-origin polling GET
+ * carries no Origin; then the browser's own Sec-Fetch-Site must say
+ * same-origin.
  */
-export function isSameOrigin(headers: { origin?: string; host?: string; "sec-fetch-site"?: string | string[] }): boolean {
+export function isAllowedOrigin(
+  headers: { origin?: string; host?: string; "sec-fetch-site"?: string | string[] },
+  allowedOrigins: string[] = [],
+): boolean {
   const { origin, host } = headers;
   if (!origin) return headers["sec-fetch-site"] === "same-origin";
+  if (allowedOrigins.includes(origin)) return true;
   if (!host) return false;
   try {
     return new URL(origin).host === host;

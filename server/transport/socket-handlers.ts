@@ -9,12 +9,12 @@ import { socketConnected, socketDisconnected } from "../chat/presence";
 import { markRead } from "../chat/reads";
 import { createRoom, inviteToRoom, joinRoom, leaveRoom, listRooms, openDm, roomMembers } from "../chat/rooms";
 import { toErrorBody } from "../errors";
-import type { RateLimits } from "../rate-limits";
+import type { Guards } from "../limits";
 import type { ChatSocket } from "./types";
 
-export type HandlerDeps = { chat: Chat; limits: RateLimits; logger: Logger };
+export type HandlerDeps = { chat: Chat; guards: Guards; logger: Logger };
 
-export function registerHandlers(socket: ChatSocket, { chat, limits, logger }: HandlerDeps): void {
+export function registerHandlers(socket: ChatSocket, { chat, guards, logger }: HandlerDeps): void {
   const user = socket.data.user;
   const log = logger.child({ userId: user.id, socketId: socket.id });
 
@@ -25,6 +25,8 @@ export function registerHandlers(socket: ChatSocket, { chat, limits, logger }: H
       const raw = args.length === 0 || args[0] === undefined ? {} : args[0];
       let result: Result<AckData[E]>;
       try {
+        // Messages have their own per-user limit (in sendMessage); everything else counts per socket.
+        if (event !== "message") await guards.event(socket.id);
         const parsed = Payloads[event].safeParse(raw);
         if (!parsed.success) throw parsed.error;
         result = { ok: true, data: await run(parsed.data as Payload<E>) };
@@ -46,7 +48,7 @@ export function registerHandlers(socket: ChatSocket, { chat, limits, logger }: H
   on("room:leave", (p) => leaveRoom(chat, user, p));
   on("room:invite", (p) => inviteToRoom(chat, user, p));
   on("dm:open", (p) => openDm(chat, user, p));
-  on("message", (p) => sendMessage(chat, user, p, () => limits.message(user.id)));
+  on("message", (p) => sendMessage(chat, user, p, () => guards.message(user.id)));
   on("history", (p) => history(chat, user, p));
   on("message:edit", (p) => editMessage(chat, user, p));
   on("message:delete", (p) => deleteMessage(chat, user, p));
@@ -63,9 +65,12 @@ export function registerHandlers(socket: ChatSocket, { chat, limits, logger }: H
     if (!parsed.success) return;
     const { roomId, typing } = parsed.data;
     try {
+      await guards.event(socket.id);
       if (await chat.rooms.isMember(roomId, user.id)) chat.typing.set(user, roomId, typing, socket.id);
     } catch (err) {
-      log.error({ err }, "typing failed");
+      // Over the limit, a typing event is simply dropped; anything else is a fault.
+      const { fault } = toErrorBody(err);
+      if (fault) log.error({ err }, "typing failed");
     }
   });
 
