@@ -16,7 +16,14 @@ export function boundSendQueue(socket: ChatSocket, maxQueuedPackets: number, log
     if (dropped || queued() < maxQueuedPackets) return;
     dropped = true;
     logger.warn({ socketId: socket.id, userId: socket.data.user?.id, queued: queued() }, "slow consumer disconnected");
+    // close(true) discards the queue instead of waiting for it to drain,
+    // which it never would. A WebSocket is also cut at once: a peer that does
+    // not read would not answer the closing handshake either (ws waits 30 s).
     // Not from inside the engine's own send path.
-    setImmediate(() => conn.close());
+    setImmediate(() => {
+      const websocket = (conn.transport as unknown as { socket?: { terminate?: () => void } }).socket;
+      conn.close(true);
+      websocket?.terminate?.();
+    });
   });
 }
