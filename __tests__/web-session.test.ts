@@ -91,3 +91,21 @@ test("the page is served with a strict Content-Security-Policy", async () => {
   expect(res.headers.get("x-content-type-options")).toBe("nosniff");
   expect(res.headers.get("x-powered-by")).toBeNull();
 });
+
+test("behind a TLS proxy (TRUST_PROXY), the session cookie is also Secure", async () => {
+  const s = await h.startServer({ trustProxy: "loopback" });
+  const res = await fetch(`${s.url}/api/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-proto": "https" },
+    body: JSON.stringify({ username: uniqueName(), password: PASSWORD }),
+  });
+  expect(res.headers.get("set-cookie")).toMatch(/;\s*Secure/i);
+  // Without trusting the proxy, the same header is ignored.
+  const direct = await h.startServer();
+  const plain = await fetch(`${direct.url}/api/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-proto": "https" },
+    body: JSON.stringify({ username: uniqueName(), password: PASSWORD }),
+  });
+  expect(plain.headers.get("set-cookie")).not.toMatch(/Secure/i);
+});
