@@ -2,7 +2,7 @@
 // does, checked the way a person would see it. Skips (saying why) where no
 // Chromium is installed; CI installs it.
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { ChatClient } from "../common/client";
 import { axeViolations, describeInBrowser, DESKTOP, launchChromium, openPage, PHONE, screenshot, type UserPage } from "./helpers/browser";
 import { harness, PASSWORD, tempDir, uniqueName } from "./helpers/harness";
@@ -63,6 +63,30 @@ async function eventually<T>(read: () => Promise<T>, expected: T, timeout = 15_0
 
 /** Waits until the room view shows exactly `texts`, in that order. */
 const expectMessages = (page: Page, texts: string[]) => eventually(() => messageTexts(page).allTextContents(), texts);
+
+/** A room's entry in the sidebar: its unread and mention badges and what screen readers hear about them. */
+const roomBadges = (page: Page, room: string) =>
+  nav(page)
+    .getByRole("button", { name: room, exact: true })
+    .evaluate((el) => ({
+      unread: el.querySelector(".badge:not(.mention-badge)")?.getAttribute("data-count") ?? null,
+      mentions: el.querySelector(".mention-badge")?.getAttribute("data-count") ?? null,
+      description: document.getElementById(el.getAttribute("aria-describedby") ?? "")?.textContent ?? null,
+    }));
+
+/** The seqs of the messages the room view shows, in order. */
+const shownSeqs = (page: Page) =>
+  page.locator("[data-message]").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-seq"))));
+
+const typingLine = (page: Page) => page.locator(".typing-line").textContent();
+
+/** An element's text as a screen reader gets it: without what is aria-hidden (avatars, dots). */
+const spokenText = (locator: Locator) =>
+  locator.evaluate((el) => {
+    const copy = el.cloneNode(true) as Element;
+    copy.querySelectorAll('[aria-hidden="true"]').forEach((hidden) => hidden.remove());
+    return copy.textContent;
+  });
 
 describeInBrowser("the chat page in Chromium", () => {
   beforeAll(async () => {
@@ -255,6 +279,347 @@ describeInBrowser("the chat page in Chromium", () => {
       }
       expect(await axeViolations(user.page)).toEqual([]);
       await screenshot(user.page, `room-${label}`);
+      expect(user.errors).toEqual([]);
+    }
+  });
+  test("unread and mention badges count messages in rooms not being viewed, the tab title sums them, reading clears them in every tab", async () => {
+    const s = await h.startServer();
+    const alice = await open(s.url);
+    const bob = await open(s.url);
+    await signUp(alice);
+    const bobName = await signUp(bob);
+    const news = uniqueName("news");
+    const other = uniqueName("other");
+    await createRoom(alice.page, news);
+    await bob.page.reload();
+    await openRoom(bob.page, news);
+    await createRoom(bob.page, other);
+    // A second tab of bob's (same profile, same session), with no room open.
+    const bobTab2 = await bob.context.newPage();
+    const tab2Errors: string[] = [];
+    bobTab2.on("pageerror", (err) => tab2Errors.push(err.message));
+    await bobTab2.goto(s.url);
+    await bobTab2.getByRole("button", { name: "Log out" }).waitFor();
+    await nav(bobTab2).getByRole("button", { name: news, exact: true }).waitFor();
+    expect(await roomBadges(bob.page, news)).toEqual({ unread: null, mentions: null, description: null });
+
+    await send(alice.page, "news of the day");
+    await send(alice.page, `@${bobName} have a look`);
+    for (const page of [bob.page, bobTab2]) {
+      await eventually(() => roomBadges(page, news), {
+        unread: "2",
+        mentions: "@1",
+        description: "2 unread messages, 1 mention of you",
+      });
+    }
+    await eventually(() => bob.page.title(), `(2) #${other} · Chat`);
+    await eventually(() => bobTab2.title(), "(2) Chat");
+    // The room being viewed gets no badge.
+    expect(await roomBadges(bob.page, other)).toEqual({ unread: null, mentions: null, description: null });
+
+    // Bob reads the room in one tab: both tabs clear (the other through the server's read event).
+    await openRoom(bob.page, news);
+    await expectMessages(bob.page, ["news of the day", `@${bobName} have a look`]);
+    for (const page of [bob.page, bobTab2]) {
+      await eventually(() => roomBadges(page, news), { unread: null, mentions: null, description: null });
+    }
+    await eventually(() => bob.page.title(), `#${news} · Chat`);
+    await eventually(() => bobTab2.title(), "Chat");
+    // The mention of bob is marked in the text, more strongly than other names.
+    await expect(bob.page.locator("[data-message] .text .mention.self").textContent()).resolves.toBe(`@${bobName}`);
+
+    // A new message in the room bob is reading does not count as unread for him.
+    await send(alice.page, "still here?");
+    await expectMessages(bob.page, ["news of the day", `@${bobName} have a look`, "still here?"]);
+    await eventually(() => bobTab2.title(), "Chat");
+    expect([...alice.errors, ...bob.errors, ...tab2Errors]).toEqual([]);
+  });
+
+  test("the author edits and deletes messages in place; the other user sees both live", async () => {
+    const s = await h.startServer();
+    const alice = await open(s.url);
+    const bob = await open(s.url);
+    await signUp(alice);
+    await signUp(bob);
+    const room = uniqueName("edits");
+    await createRoom(alice.page, room);
+    await bob.page.reload();
+    await openRoom(bob.page, room);
+    await send(alice.page, "first draft");
+    await send(alice.page, "to be removed");
+    await send(alice.page, "stays as is");
+    await expectMessages(bob.page, ["first draft", "to be removed", "stays as is"]);
+    // Only the author has the actions.
+    expect(await bob.page.getByRole("button", { name: "Edit message" }).count()).toBe(0);
+    expect(await alice.page.getByRole("button", { name: "Edit message" }).count()).toBe(3);
+
+    // Escape cancels an edit.
+    const first = alice.page.locator("[data-message]", { hasText: "first draft" });
+    await first.hover();
+    await first.getByRole("button", { name: "Edit message" }).click();
+    const editBox = alice.page.getByLabel("Edit message text");
+    expect(await editBox.inputValue()).toBe("first draft");
+    await editBox.fill("never mind");
+    await editBox.press("Escape");
+    await expectMessages(alice.page, ["first draft", "to be removed", "stays as is"]);
+
+    // Enter saves: bob sees the new text in the same place, marked edited.
+    await first.hover();
+    await first.getByRole("button", { name: "Edit message" }).click();
+    await editBox.fill("final text");
+    await editBox.press("Enter");
+    await expectMessages(bob.page, ["final text", "to be removed", "stays as is"]);
+    const bobFirst = bob.page.locator('[data-message][data-seq="1"]');
+    await expect(bobFirst.locator(".text").textContent()).resolves.toBe("final text");
+    await expect(bobFirst.locator(".edited").textContent()).resolves.toMatch(/edited/);
+
+    // Delete asks first; then bob sees a placeholder where the message was.
+    const second = alice.page.locator("[data-message]", { hasText: "to be removed" });
+    await second.hover();
+    await second.getByRole("button", { name: "Delete message" }).click();
+    await alice.page.getByRole("button", { name: "Yes, delete" }).click();
+    await expectMessages(bob.page, ["final text", "stays as is"]);
+    await eventually(() => bob.page.locator('[data-message][data-seq="2"] .deleted-note').textContent(), "Message deleted");
+    expect(await bob.page.locator("[data-message]").count()).toBe(3);
+    await eventually(() => alice.page.locator('[data-message][data-seq="2"] .deleted-note').textContent(), "Message deleted");
+    expect([...alice.errors, ...bob.errors]).toEqual([]);
+  });
+
+  test("the other users see who is typing, until the message is sent", async () => {
+    const s = await h.startServer();
+    const alice = await open(s.url);
+    const bob = await open(s.url);
+    await signUp(alice);
+    const bobName = await signUp(bob);
+    const room = uniqueName("typing");
+    await createRoom(alice.page, room);
+    await bob.page.reload();
+    await openRoom(bob.page, room);
+    await nav(alice.page).getByRole("button", { name: room, exact: true }).waitFor();
+
+    await bob.page.getByLabel("Message", { exact: true }).fill("hello ali");
+    await eventually(() => typingLine(alice.page), `${bobName} is typing…`);
+    // Never to the typist.
+    expect(await typingLine(bob.page)).toBe("");
+
+    // A third member typing as well (a Node script).
+    const carol = await h.register(s);
+    const carolClient = await h.client(s, carol.token);
+    const roomId = (await carolClient.call("room:list", {})).find((r) => r.name === room)!.id;
+    await carolClient.call("room:join", { roomId });
+    carolClient.socket.emit("typing", { roomId, typing: true });
+    const both = [bobName, carol.user.username].sort((a, b) => a.localeCompare(b));
+    await eventually(() => typingLine(alice.page), `${both[0]} and ${both[1]} are typing…`);
+    carolClient.socket.emit("typing", { roomId, typing: false });
+    await eventually(() => typingLine(alice.page), `${bobName} is typing…`);
+
+    await bob.page.getByLabel("Message", { exact: true }).press("Enter");
+    await expectMessages(alice.page, ["hello ali"]);
+    await eventually(() => typingLine(alice.page), "");
+  });
+
+  test("a search result opens its room at the message: highlighted, with the history around it, newer pages as one scrolls down", async () => {
+    const s = await h.startServer();
+    const alice = await open(s.url);
+    const aliceName = await signUp(alice);
+    const busy = uniqueName("busy");
+    const elsewhere = uniqueName("elsewhere");
+    await createRoom(alice.page, busy);
+    await createRoom(alice.page, elsewhere);
+
+    const login = await ChatClient.connectAs(s.url, { username: aliceName, password: PASSWORD }, { socket: { transports: ["websocket"] } });
+    h.onCleanup(() => login.client.close());
+    const roomId = (await login.client.call("room:list", {})).find((r) => r.name === busy)!.id;
+    for (let i = 1; i <= 120; i++) await login.client.send(roomId, i === 40 ? "the haystack hides a needle here" : `bulk ${i}`);
+    // A fresh page, which has loaded none of these yet.
+    await alice.page.reload();
+    await alice.page.getByRole("heading", { level: 2, name: elsewhere }).waitFor();
+
+    await alice.page.getByLabel("Search messages").fill("needl");
+    const results = alice.page.getByRole("list", { name: "Search results" });
+    await eventually(() => results.locator(".result-text").allTextContents(), ["the haystack hides a needle here"]);
+    await results.getByRole("button").click();
+
+    await alice.page.getByRole("heading", { level: 2, name: busy }).waitFor();
+    const highlighted = alice.page.locator('[data-message][data-highlighted="true"]');
+    await eventually(() => highlighted.locator(".text").allTextContents(), ["the haystack hides a needle here"]);
+    expect(await highlighted.getAttribute("data-seq")).toBe("40");
+    // The history around it: older neighbours, a few newer ones, not the newest page.
+    const seqs = await shownSeqs(alice.page);
+    expect(seqs).toEqual(expect.arrayContaining([30, 38, 39, 40, 41, 45]));
+    expect(Math.max(...seqs)).toBeLessThan(120);
+    // In view, inside the log.
+    const log = alice.page.getByRole("log", { name: "Messages" });
+    const box = await highlighted.boundingBox();
+    const view = await log.boundingBox();
+    expect(box && view && box.y >= view.y && box.y + box.height <= view.y + view.height).toBe(true);
+
+    // Scrolling down loads newer pages.
+    const maxBefore = Math.max(...seqs);
+    await log.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    await eventually(async () => Math.max(...(await shownSeqs(alice.page))) > maxBefore, true);
+    // "Jump to latest" goes to the newest messages.
+    await alice.page.getByRole("button", { name: "Jump to latest" }).click();
+    await eventually(async () => (await shownSeqs(alice.page)).at(-1), 120);
+    expect(await highlighted.count()).toBe(0);
+    expect(alice.errors).toEqual([]);
+  });
+
+  test("contacts: add one, see them online and offline live, start a direct message, remove them; the member list has online dots", async () => {
+    const s = await h.startServer();
+    const alice = await open(s.url);
+    const bob = await open(s.url);
+    await signUp(alice);
+    const bobName = await signUp(bob);
+    const room = uniqueName("people");
+    await createRoom(alice.page, room);
+    await bob.page.reload();
+    await openRoom(bob.page, room);
+
+    const contacts = alice.page.getByRole("region", { name: "Contacts" });
+    await contacts.getByLabel("Add contact").fill(bobName);
+    await contacts.getByRole("button", { name: "Add", exact: true }).click();
+    const bobContact = contacts.getByRole("listitem").filter({ hasText: bobName });
+    await eventually(() => bobContact.getAttribute("data-online"), "true");
+    // The dot's text alternative is part of the contact's button.
+    await expect(spokenText(bobContact.getByRole("button", { name: bobName }).first())).resolves.toBe(`${bobName}, online`);
+    await expect(bobContact.locator(".presence-dot.online").count()).resolves.toBe(1);
+
+    // The open room's member list, with the same dots.
+    const toggle = alice.page.getByRole("button", { name: "Members" });
+    if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+    const members = alice.page.getByRole("region", { name: "Members" });
+    const bobMember = members.getByRole("listitem").filter({ hasText: bobName });
+    await eventually(() => spokenText(bobMember), `${bobName}, online`);
+
+    // Bob goes away: both show him offline, live.
+    await bob.context.close();
+    await eventually(() => bobContact.getAttribute("data-online"), "false");
+    await eventually(() => spokenText(bobMember), `${bobName}, offline`);
+
+    // A contact's button opens the direct message with them.
+    await bobContact.getByRole("button", { name: bobName }).first().click();
+    await alice.page.getByRole("heading", { level: 2, name: bobName }).waitFor();
+
+    await contacts.getByRole("button", { name: `Remove ${bobName} from contacts` }).click();
+    await eventually(() => contacts.getByRole("listitem").count(), 0);
+    await contacts.getByText("No contacts yet").waitFor();
+    expect(alice.errors).toEqual([]);
+  });
+
+  test("desktop notifications are opt-in, and come for direct messages and mentions while the tab is hidden", async () => {
+    const s = await h.startServer();
+    const alice = await open(s.url);
+    const aliceName = await signUp(alice);
+    const room = uniqueName("notes");
+    await createRoom(alice.page, room);
+    // The browser's Notification API, recorded; and a tab the user has switched away from.
+    await alice.page.evaluate(() => {
+      const w = window as unknown as { __notes: Array<{ title: string; body: string }>; Notification: unknown };
+      w.__notes = [];
+      class Recorded {
+        static permission = "default";
+        static requestPermission = () => {
+          Recorded.permission = "granted";
+          return Promise.resolve("granted");
+        };
+        constructor(title: string, options: { body: string }) {
+          w.__notes.push({ title, body: options.body });
+        }
+        addEventListener() {}
+        close() {}
+      }
+      w.Notification = Recorded;
+    });
+    await alice.page.getByRole("button", { name: "Enable notifications" }).click();
+    await alice.page.getByText("Notifications are on").waitFor();
+    expect(await alice.page.getByRole("button", { name: "Enable notifications" }).isVisible()).toBe(false);
+    await alice.page.evaluate(() => {
+      Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+
+    const bob = await h.register(s);
+    const bobClient = await h.client(s, bob.token);
+    const roomId = (await bobClient.call("room:list", {})).find((r) => r.name === room)!.id;
+    await bobClient.call("room:join", { roomId });
+    await bobClient.send(roomId, "no mention here");
+    await bobClient.send(roomId, `@${aliceName} are you there?`);
+    const dm = await bobClient.call("dm:open", { username: aliceName });
+    await bobClient.send(dm.id, "a word in private");
+    const notes = () => alice.page.evaluate(() => (window as unknown as { __notes: unknown[] }).__notes);
+    await eventually(notes, [
+      { title: `${bob.user.username} in #${room}`, body: `@${aliceName} are you there?` },
+      { title: bob.user.username, body: "a word in private" },
+    ]);
+    // Hidden, the open room is not read: its messages count in the title until the user is back.
+    await eventually(() => alice.page.title(), `(3) #${room} · Chat`);
+    await alice.page.evaluate(() => {
+      Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "visible" });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    await eventually(() => alice.page.title(), `(1) #${room} · Chat`);
+    expect(alice.errors).toEqual([]);
+  });
+
+  test("no serious accessibility violations with the members, contacts, search, edit and delete views open; screenshots", async () => {
+    const s = await h.startServer();
+    for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+      const user = await open(s.url, viewport);
+      const name = await signUp(user);
+      const friend = await h.register(s);
+      const friendClient = await h.client(s, friend.token);
+      if (label === "phone") await user.page.getByRole("button", { name: "Rooms" }).click();
+      const room = uniqueName(label === "desktop" ? "features" : "small");
+      await createRoom(user.page, room);
+      const roomId = (await friendClient.call("room:list", {})).find((r) => r.name === room)!.id;
+      await friendClient.call("room:join", { roomId });
+      await friendClient.send(roomId, `Hi @${name}, the search box finds every message by its words.`);
+      await send(user.page, `Thanks @${friend.user.username} — and edits show an edited mark.`);
+      const mine = user.page.locator("[data-message].mine").last();
+      await mine.hover();
+      await mine.getByRole("button", { name: "Edit message" }).click();
+      await user.page.getByLabel("Edit message text").fill(`Thanks @${friend.user.username} — edits show an edited mark.`);
+      await user.page.getByLabel("Edit message text").press("Enter");
+      await user.page.locator("[data-message] .edited").waitFor();
+      friendClient.socket.emit("typing", { roomId, typing: true });
+      await eventually(() => typingLine(user.page), `${friend.user.username} is typing…`);
+
+      const contacts = user.page.getByRole("region", { name: "Contacts" });
+      if (label === "phone") await user.page.getByRole("button", { name: "Rooms" }).click();
+      await contacts.getByLabel("Add contact").fill(friend.user.username);
+      await contacts.getByRole("button", { name: "Add", exact: true }).click();
+      await eventually(() => contacts.getByRole("listitem").getAttribute("data-online"), "true");
+      if (label === "phone") {
+        expect(await axeViolations(user.page)).toEqual([]);
+        await screenshot(user.page, `contacts-${label}`);
+        await user.page.keyboard.press("Escape");
+        await user.page.getByRole("button", { name: "Members" }).click();
+      }
+      const members = user.page.getByRole("region", { name: "Members" });
+      await eventually(() => members.getByRole("listitem").count(), 2);
+      expect(await axeViolations(user.page)).toEqual([]);
+      await screenshot(user.page, `members-${label}`);
+      if (label === "phone") await user.page.getByRole("button", { name: "Members" }).click();
+
+      if (label === "phone") await user.page.getByRole("button", { name: "Search", exact: true }).click();
+      await user.page.getByLabel("Search messages").fill("search words");
+      await user.page.getByRole("list", { name: "Search results" }).getByRole("button").first().waitFor();
+      expect(await axeViolations(user.page)).toEqual([]);
+      await screenshot(user.page, `search-${label}`);
+      await user.page.getByRole("list", { name: "Search results" }).getByRole("button").first().click();
+      await user.page.locator('[data-message][data-highlighted="true"]').waitFor();
+
+      await mine.hover();
+      await mine.getByRole("button", { name: "Delete message" }).click();
+      await user.page.getByRole("button", { name: "Yes, delete" }).waitFor();
+      expect(await axeViolations(user.page)).toEqual([]);
+      await screenshot(user.page, `delete-${label}`);
+      await user.page.getByRole("button", { name: "Cancel", exact: true }).click();
+      await mine.hover();
+      await mine.getByRole("button", { name: "Edit message" }).click();
+      expect(await axeViolations(user.page)).toEqual([]);
+      await screenshot(user.page, `edit-${label}`);
       expect(user.errors).toEqual([]);
     }
   });

@@ -74,6 +74,15 @@ describe("read", () => {
     expect((await listed()).lastReadSeq).toBe(5);
   });
 
+  test("sending a message moves the author's own marker to it", async () => {
+    const { alice, bob, room } = await setup();
+    await ok(alice.socket, "message", { roomId: room.id, text: "one", clientId: "a1" });
+    await ok(bob.socket, "message", { roomId: room.id, text: "two", clientId: "b1" });
+    const marker = async (socket: typeof bob.socket) => (await ok(socket, "room:list", {})).find((r) => r.id === room.id)!.lastReadSeq;
+    expect(await marker(bob.socket)).toBe(2);
+    expect(await marker(alice.socket)).toBe(1);
+  });
+
   test("members only; unknown rooms NOT_FOUND; bad seq BAD_REQUEST", async () => {
     const { carol, bob, room } = await setup();
     expect(code(await call(carol.socket, "read", { roomId: room.id, seq: 1 }))).toBe("FORBIDDEN");

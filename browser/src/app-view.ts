@@ -1,11 +1,13 @@
-// The signed-in layout: top bar (Rooms toggle on narrow screens, brand, who is
-// signed in, Log out, connection banner), the rooms panel and the room view.
+// The signed-in layout: top bar (Rooms toggle on narrow screens, brand, the
+// search box — behind a Search button on narrow screens —, who is signed in,
+// Log out, connection banner), the side panel and the room view.
 import type { User } from "../../common/protocol";
 import { avatar } from "./avatar";
 import type { ConnectionBanner } from "./banner";
 import { h, srOnly } from "./dom";
 import { svgIcon } from "./icons";
 import type { RoomView } from "./room-view";
+import type { SearchView } from "./search-view";
 import type { Sidebar } from "./sidebar";
 
 const NARROW = "(max-width: 760px)";
@@ -13,17 +15,39 @@ const NARROW = "(max-width: 760px)";
 export class AppView {
   readonly el: HTMLElement;
   private readonly toggle: HTMLButtonElement;
+  private readonly searchToggle: HTMLButtonElement;
+  private readonly header: HTMLElement;
   private readonly layout: HTMLElement;
   private readonly backdrop = h("div", { class: "backdrop", "aria-hidden": "true" });
   private readonly narrow = window.matchMedia(NARROW);
+  private readonly listening = new AbortController();
 
   constructor(
     user: User,
     banner: ConnectionBanner,
     private readonly sidebar: Sidebar,
     private readonly room: RoomView,
+    private readonly search: SearchView,
     onLogout: () => void,
   ) {
+    search.el.id = "search";
+    this.searchToggle = h(
+      "button",
+      {
+        type: "button",
+        class: "button ghost search-toggle",
+        "aria-expanded": "false",
+        "aria-controls": "search",
+        "aria-label": "Search",
+      },
+      svgIcon("search"),
+    );
+    this.searchToggle.addEventListener("click", () => this.setSearch(!this.searchOpen(), true));
+    search.onDismiss = () => {
+      if (!this.narrow.matches) return;
+      this.setSearch(false);
+      this.searchToggle.focus();
+    };
     this.toggle = h(
       "button",
       { type: "button", class: "button ghost rooms-toggle", "aria-expanded": "false", "aria-controls": "sidebar" },
@@ -52,7 +76,9 @@ export class AppView {
         { class: "topbar-row" },
         this.toggle,
         h("h1", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }, "#"), "Chat"),
+        search.el,
         h("div", { class: "spacer" }),
+        this.searchToggle,
         h(
           "div",
           { class: "me" },
@@ -64,6 +90,7 @@ export class AppView {
       ),
       banner.el,
     );
+    this.header = header;
     this.layout = h("div", { class: "layout" }, sidebar.el, this.backdrop, room.el);
     this.el = h("div", { class: "app" }, header, this.layout);
 
@@ -75,7 +102,40 @@ export class AppView {
         this.toggle.focus();
       }
     });
-    this.narrow.addEventListener("change", () => this.setPanel(false));
+    // On a narrow screen an empty search row goes away when the user turns elsewhere.
+    document.addEventListener(
+      "pointerdown",
+      (e) => {
+        if (this.searchOpen() && !this.header.contains(e.target as Node) && this.search.input.value === "") this.setSearch(false);
+      },
+      { signal: this.listening.signal },
+    );
+    this.narrow.addEventListener("change", () => {
+      this.setPanel(false);
+      this.setSearch(false);
+    });
+  }
+
+  private searchOpen(): boolean {
+    return this.header.classList.contains("search-open");
+  }
+
+  /** Shows or hides the search row (narrow screens; on wide ones the box is always shown). */
+  private setSearch(open: boolean, focus = false): void {
+    this.header.classList.toggle("search-open", open);
+    this.searchToggle.setAttribute("aria-expanded", String(open));
+    if (open && focus) queueMicrotask(() => this.search.focus());
+  }
+
+  /** Removes the listeners this view put on the document. */
+  dispose(): void {
+    this.listening.abort();
+  }
+
+  /** A search result was chosen: on a narrow screen the row makes way for the room. */
+  searchDone(): void {
+    this.setSearch(false);
+    this.setPanel(false);
   }
 
   isNarrow(): boolean {

@@ -1,10 +1,15 @@
 // The message box: Enter sends, Shift+Enter adds a line, Escape clears.
-// Drafts are kept per room while the page is open.
+// Drafts are kept per room while the page is open. While the user types it
+// says so (typing:true, again every few seconds as typing goes on, since the
+// server ends the state by itself after 5 s) and stops saying so on send,
+// clear, blur or a change of room.
 import { codePointLength, LIMITS } from "../../common/rules";
 import { h, showFormError } from "./dom";
 import { svgIcon } from "./icons";
 
 const AUTOSIZE_BY_CSS = typeof CSS !== "undefined" && CSS.supports("field-sizing", "content");
+/** Under the server's 5 s timeout, so that an indicator never blinks off while typing goes on. */
+const TYPING_REFRESH_MS = 3000;
 
 export class Composer {
   readonly el: HTMLFormElement;
@@ -13,8 +18,13 @@ export class Composer {
   private readonly errorSlot = h("div", { class: "error-slot composer-error" });
   private readonly drafts = new Map<string, string>();
   private roomId: string | null = null;
+  /** The room told "typing", and when. */
+  private typingIn: { roomId: string; at: number } | null = null;
 
-  constructor(private readonly onSend: (roomId: string, text: string) => void) {
+  constructor(
+    private readonly onSend: (roomId: string, text: string) => void,
+    private readonly onTyping: (roomId: string, typing: boolean) => void = () => {},
+  ) {
     this.input = h("textarea", {
       id: "composer-input",
       rows: 1,
@@ -60,11 +70,16 @@ export class Composer {
         showFormError(this.errorSlot, null);
       }
     });
-    this.input.addEventListener("input", () => this.changed());
+    this.input.addEventListener("input", () => {
+      this.changed();
+      this.noteTyping();
+    });
+    this.input.addEventListener("blur", () => this.stopTyping());
   }
 
   /** Switches to a room's draft (or disables the box when no room is open). */
   setRoom(roomId: string | null, placeholder: string): void {
+    this.stopTyping();
     if (this.roomId !== null) this.drafts.set(this.roomId, this.input.value);
     this.roomId = roomId;
     this.input.placeholder = placeholder;
@@ -84,6 +99,7 @@ export class Composer {
       return;
     }
     showFormError(this.errorSlot, null);
+    this.stopTyping();
     this.onSend(this.roomId, text);
     this.setValue("");
     this.drafts.delete(this.roomId);
@@ -92,7 +108,27 @@ export class Composer {
 
   private setValue(value: string): void {
     this.input.value = value;
+    if (!/\S/.test(value)) this.stopTyping();
     this.changed();
+  }
+
+  private noteTyping(): void {
+    const roomId = this.roomId;
+    if (roomId === null || !/\S/.test(this.input.value)) {
+      this.stopTyping();
+      return;
+    }
+    const now = Date.now();
+    if (this.typingIn?.roomId === roomId && now - this.typingIn.at < TYPING_REFRESH_MS) return;
+    this.typingIn = { roomId, at: now };
+    this.onTyping(roomId, true);
+  }
+
+  stopTyping(): void {
+    const typing = this.typingIn;
+    if (!typing) return;
+    this.typingIn = null;
+    this.onTyping(typing.roomId, false);
   }
 
   private changed(): void {

@@ -39,12 +39,36 @@ export function fullTime(ms: number): string {
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}'"]+$/;
+/** As common/rules.ts reads a mention: "@name" not glued to a name character before it. */
+const MENTION = /(^|[^A-Za-z0-9_.-])@([A-Za-z0-9_.-]{3,32})/g;
 
 /**
- * Message text as nodes: plain text nodes, with http(s) URLs as links. The
- * concatenated textContent is exactly the original text.
+ * Plain text with each @mention in a span.mention (".me" when it names the
+ * reader). "@bob." marks "@bob": a sentence may end right after a name.
  */
-export function messageTextNodes(text: string): Node[] {
+function mentionNodes(text: string, me: string | null): Node[] {
+  const nodes: Node[] = [];
+  let last = 0;
+  for (const match of text.matchAll(MENTION)) {
+    const before = match[1] ?? "";
+    let name = match[2] ?? "";
+    const trimmed = name.replace(/[.-]+$/, "");
+    if (trimmed.length >= 3) name = trimmed;
+    const start = match.index + before.length;
+    if (start > last) nodes.push(document.createTextNode(text.slice(last, start)));
+    const mine = me !== null && name.toLowerCase() === me.toLowerCase();
+    nodes.push(h("span", { class: mine ? "mention self" : "mention" }, `@${name}`));
+    last = start + 1 + name.length;
+  }
+  if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
+  return nodes;
+}
+
+/**
+ * Message text as nodes: plain text nodes, http(s) URLs as links, @mentions
+ * in spans. The concatenated textContent is exactly the original text.
+ */
+export function messageTextNodes(text: string, me: string | null = null): Node[] {
   const nodes: Node[] = [];
   let last = 0;
   for (const match of text.matchAll(URL_PATTERN)) {
@@ -52,10 +76,55 @@ export function messageTextNodes(text: string): Node[] {
     const trailing = TRAILING_PUNCTUATION.exec(url)?.[0] ?? "";
     if (trailing) url = url.slice(0, -trailing.length);
     const start = match.index;
-    if (start > last) nodes.push(document.createTextNode(text.slice(last, start)));
+    if (start > last) nodes.push(...mentionNodes(text.slice(last, start), me));
     nodes.push(h("a", { href: url, target: "_blank", rel: "noopener noreferrer nofollow" }, url));
     last = start + url.length;
   }
-  if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
+  if (last < text.length) nodes.push(...mentionNodes(text.slice(last), me));
+  return nodes;
+}
+
+/** Case and accents folded, as the server's search compares words. */
+function fold(s: string): string {
+  return s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** The words of a search query, folded, as the server reads them. */
+export function queryWords(query: string): string[] {
+  return [...new Set((query.match(WORD) ?? []).map(fold))];
+}
+
+/**
+ * A search result's text as nodes, cut to about `max` characters around the
+ * first match, with every word that a query word starts in a <mark>.
+ */
+export function snippetNodes(text: string, words: string[], max = 160): Node[] {
+  const matches: Array<[number, number]> = [];
+  for (const m of text.matchAll(WORD)) {
+    const w = fold(m[0]);
+    if (words.some((q) => w.startsWith(q))) matches.push([m.index, m.index + m[0].length]);
+  }
+  let from = 0;
+  let to = text.length;
+  const first = matches[0];
+  if (text.length > max) {
+    from = first ? Math.max(0, Math.min(first[0] - 40, text.length - max)) : 0;
+    to = Math.min(text.length, from + max);
+  }
+  const nodes: Node[] = [];
+  if (from > 0) nodes.push(document.createTextNode("…"));
+  let last = from;
+  for (const [start, end] of matches) {
+    if (end <= from || start >= to) continue;
+    const s = Math.max(start, from);
+    const e = Math.min(end, to);
+    if (s > last) nodes.push(document.createTextNode(text.slice(last, s)));
+    nodes.push(h("mark", {}, text.slice(s, e)));
+    last = e;
+  }
+  if (last < to) nodes.push(document.createTextNode(text.slice(last, to)));
+  if (to < text.length) nodes.push(document.createTextNode("…"));
   return nodes;
 }

@@ -2,19 +2,33 @@
 // acks; ChatClient orders, dedupes and catches up), the store, and the
 // actions the views call. Ends when the user logs out or the server ends
 // the session (a disconnect that will not be retried).
+//
+// Read markers: while a room is open and the page visible and focused, the
+// newest message shown is reported with `read` (one call in flight at most;
+// later wishes wait and are merged). Unread counts are the server's
+// `lastSeq - lastReadSeq`, kept live from messages and `read` events (which
+// also come from the user's other tabs).
 import { ChatClient, ChatError } from "../../common/client";
 import type { Message, Room, SystemEvent, User } from "../../common/protocol";
 import { LIMITS, roomNameKey } from "../../common/rules";
 import { forgetSession, logout } from "./api";
 import { AppView } from "./app-view";
 import { Announcer, ConnectionBanner } from "./banner";
+import { ContactsPanel } from "./contacts-panel";
+import { Notifier } from "./notifications";
 import { RoomView } from "./room-view";
+import { SearchView } from "./search-view";
 import { Sidebar } from "./sidebar";
-import { Store } from "./state";
+import { mentions, Store } from "./state";
 
 /** Per call; a send that gets no ack in this time is shown as failed with a Retry button. */
 const ACK_TIMEOUT_MS = 8000;
 const HISTORY_PAGE = LIMITS.historyDefault;
+/** A found message is shown with this many messages around it. */
+const WINDOW_PAGE = 50;
+const SEARCH_LIMIT = 30;
+/** Only messages this fresh notify (not a long catch-up after a reconnect). */
+const NOTIFY_MAX_AGE_MS = 60_000;
 
 function codeOf(err: unknown): string {
   return err instanceof ChatError ? err.code : "NETWORK";
@@ -74,27 +88,31 @@ export function startSession(user: User, root: HTMLElement, onEnd: SessionEnd): 
   // ------------------------------------------------------------ room list
 
   let listing: Promise<void> | null = null;
-  let listAgain = false;
-  function refreshRooms(): void {
+  let listAgain: Promise<void> | null = null;
+  /** Asks for the room list; resolves once a list asked for after this call has arrived. */
+  function refreshRooms(): Promise<void> {
     if (listing) {
-      listAgain = true;
-      return;
+      // One more list after the one in flight (which may predate what prompted this call).
+      listAgain ??= listing.then(() => {
+        listAgain = null;
+        return refreshRooms();
+      });
+      return listAgain;
     }
     const askedAt = store.roomsVersion();
     listing = client
       .call("room:list", {})
       .then((rooms) => {
+        for (const room of rooms) serverRead.set(room.id, room.lastReadSeq);
         store.setRooms(rooms, askedAt);
         openFromHash();
+        syncRead();
       })
       .catch((err: unknown) => console.warn("room:list failed", err))
       .finally(() => {
         listing = null;
-        if (listAgain) {
-          listAgain = false;
-          refreshRooms();
-        }
       });
+    return listing;
   }
 
   function openFromHash(): void {
@@ -104,14 +122,135 @@ export function startSession(user: User, root: HTMLElement, onEnd: SessionEnd): 
     if (id && store.rooms.get(id)?.joined) openRoom(id, false);
   }
 
+  // ------------------------------------------------------------ read markers
+
+  /** What the server is known to hold (room:list, acks, read events). */
+  const serverRead = new Map<string, number>();
+  /** The highest seq reported per room this connection, so a failing call is not repeated on every change. */
+  const readSent = new Map<string, number>();
+  const readWanted = new Map<string, number>();
+  let readInFlight = false;
+
+  /** The user has seen `roomId` up to `seq`: shown at once, told to the server soon. */
+  function wantRead(roomId: string, seq: number): void {
+    const room = store.rooms.get(roomId);
+    if (!room?.joined || seq <= 0) return;
+    store.markRead(roomId, seq);
+    const known = Math.max(serverRead.get(roomId) ?? 0, readSent.get(roomId) ?? 0, readWanted.get(roomId) ?? 0);
+    if (seq <= known) return;
+    readWanted.set(roomId, seq);
+    flushReads();
+  }
+
+  function flushReads(): void {
+    if (readInFlight || ended || !client.socket.connected) return;
+    const next = readWanted.entries().next();
+    if (next.done) return;
+    const [roomId, seq] = next.value;
+    readWanted.delete(roomId);
+    readSent.set(roomId, Math.max(readSent.get(roomId) ?? 0, seq));
+    readInFlight = true;
+    client
+      .call("read", { roomId, seq })
+      .then(
+        () => serverRead.set(roomId, Math.max(serverRead.get(roomId) ?? 0, seq)),
+        (err: unknown) => console.warn("read failed", err),
+      )
+      .finally(() => {
+        readInFlight = false;
+        flushReads();
+      });
+  }
+
+  /** Whether the user can be reading the open room now. */
+  function reading(): boolean {
+    return document.visibilityState === "visible" && document.hasFocus();
+  }
+
+  /** Reports the open room read up to its newest shown message, when the user can see it. */
+  function syncRead(): void {
+    const roomId = store.currentRoomId;
+    if (roomId === null || ended || !reading()) return;
+    const log = store.log(roomId);
+    if (!log.newestLoaded) return;
+    const newest = store.newestSeq(roomId);
+    if (newest !== undefined) wantRead(roomId, newest);
+  }
+
+  const onVisibility = () => syncRead();
+  document.addEventListener("visibilitychange", onVisibility);
+  window.addEventListener("focus", onVisibility);
+
   // ------------------------------------------------------------ opening rooms and history
 
   function openRoom(roomId: string, focus = true): void {
+    const log = store.log(roomId);
+    // Opened from the list, a room shows its newest messages, not an older stretch seen before.
+    if (!log.following) store.resetLog(roomId);
+    else if (log.highlightSeq !== null) {
+      log.highlightSeq = null;
+      store.touch(roomId);
+    }
     store.setCurrent(roomId);
     history.replaceState(null, "", `#${encodeURIComponent(roomId)}`);
-    const log = store.log(roomId);
-    if (!log.newestLoaded && !log.loadingNewest) loadNewest(roomId);
+    const now = store.log(roomId);
+    if (!now.newestLoaded && !now.loadingNewest) loadNewest(roomId);
+    loadMembers(roomId);
     if (focus) view.roomChosen();
+  }
+
+  /** Opens a room at a message (a search result): the stretch around it, the message marked. */
+  function openAt(message: Message): void {
+    const roomId = message.roomId;
+    if (!store.rooms.get(roomId)?.joined) return;
+    const log = store.log(roomId);
+    const loaded = log.newestLoaded && log.messages.some((m) => m.seq === message.seq);
+    if (store.currentRoomId !== roomId) {
+      store.setCurrent(roomId);
+      history.replaceState(null, "", `#${encodeURIComponent(roomId)}`);
+      loadMembers(roomId);
+    }
+    if (loaded) {
+      log.highlightSeq = message.seq;
+      log.scrollToSeq = message.seq;
+      store.touch(roomId);
+    } else {
+      loadWindow(roomId, message.seq);
+    }
+    view.searchDone();
+  }
+
+  function loadWindow(roomId: string, seq: number): void {
+    store.resetLog(roomId);
+    const log = store.log(roomId);
+    log.following = false;
+    log.highlightSeq = seq;
+    log.scrollToSeq = seq;
+    log.loadingNewest = true;
+    store.touch(roomId, "reset");
+    client.call("history", { roomId, before: seq + Math.floor(WINDOW_PAGE / 2), limit: WINDOW_PAGE }).then(
+      (page) => {
+        if (store.log(roomId) !== log) return;
+        log.loadingNewest = false;
+        log.newestLoaded = true;
+        store.addMessages(roomId, page, "window");
+        const newest = store.newestSeq(roomId) ?? 0;
+        if (newest >= (store.rooms.get(roomId)?.lastSeq ?? 0)) log.following = true;
+        store.touch(roomId, "window");
+      },
+      (err: unknown) => {
+        if (store.log(roomId) !== log) return;
+        log.loadingNewest = false;
+        log.loadError = { what: "window", message: `Couldn’t load that message (${sendError(err)}).` };
+        store.touch(roomId);
+      },
+    );
+  }
+
+  /** Leaves an older stretch for the newest page. */
+  function jumpToLatest(roomId: string): void {
+    store.resetLog(roomId);
+    loadNewest(roomId);
   }
 
   function loadNewest(roomId: string): void {
@@ -121,16 +260,16 @@ export function startSession(user: User, root: HTMLElement, onEnd: SessionEnd): 
     store.touch(roomId);
     client.call("history", { roomId, limit: HISTORY_PAGE }).then(
       (page) => {
-        const now = store.log(roomId);
-        now.loadingNewest = false;
-        now.newestLoaded = true;
+        if (store.log(roomId) !== log) return;
+        log.loadingNewest = false;
+        log.newestLoaded = true;
         store.addMessages(roomId, page, "newest");
         store.touch(roomId, "newest");
       },
       (err: unknown) => {
-        const now = store.log(roomId);
-        now.loadingNewest = false;
-        now.loadError = { what: "newest", message: `Couldn’t load messages (${sendError(err)}).` };
+        if (store.log(roomId) !== log) return;
+        log.loadingNewest = false;
+        log.loadError = { what: "newest", message: `Couldn’t load messages (${sendError(err)}).` };
         store.touch(roomId);
       },
     );
@@ -145,15 +284,76 @@ export function startSession(user: User, root: HTMLElement, onEnd: SessionEnd): 
     store.touch(roomId, "older");
     client.call("history", { roomId, before, limit: HISTORY_PAGE }).then(
       (page) => {
-        store.log(roomId).loadingOlder = false;
+        if (store.log(roomId) !== log) return;
+        log.loadingOlder = false;
         store.addMessages(roomId, page, "older");
         store.touch(roomId, "older");
       },
       (err: unknown) => {
-        const now = store.log(roomId);
-        now.loadingOlder = false;
-        now.loadError = { what: "older", message: `Couldn’t load older messages (${sendError(err)}).` };
+        if (store.log(roomId) !== log) return;
+        log.loadingOlder = false;
+        log.loadError = { what: "older", message: `Couldn’t load older messages (${sendError(err)}).` };
         store.touch(roomId, "older");
+      },
+    );
+  }
+
+  /** Showing an older stretch: the next page after it; at the newest, live messages follow again. */
+  function loadNewer(roomId: string): void {
+    const log = store.log(roomId);
+    const after = store.newestSeq(roomId);
+    if (log.following || log.loadingNewer || after === undefined) return;
+    log.loadingNewer = true;
+    log.loadError = null;
+    store.touch(roomId, "newer");
+    client.call("history", { roomId, after, limit: HISTORY_PAGE }).then(
+      (page) => {
+        if (store.log(roomId) !== log) return;
+        log.loadingNewer = false;
+        store.addMessages(roomId, page, "newer");
+        // A live message skipped meanwhile has raised lastSeq: then there is one more page to fetch.
+        if (page.length < HISTORY_PAGE && (store.newestSeq(roomId) ?? after) >= (store.rooms.get(roomId)?.lastSeq ?? 0)) {
+          log.following = true;
+        }
+        store.touch(roomId, "newer");
+      },
+      (err: unknown) => {
+        if (store.log(roomId) !== log) return;
+        log.loadingNewer = false;
+        log.loadError = { what: "newer", message: `Couldn’t load newer messages (${sendError(err)}).` };
+        store.touch(roomId, "newer");
+      },
+    );
+  }
+
+  // ------------------------------------------------------------ members and contacts
+
+  const membersAsked = new Map<string, number>();
+  function loadMembers(roomId: string): void {
+    const ask = (membersAsked.get(roomId) ?? 0) + 1;
+    membersAsked.set(roomId, ask);
+    const known = store.members.get(roomId);
+    store.setMembers(roomId, { list: known?.list ?? null, loading: true, error: null });
+    client.call("room:members", { roomId }).then(
+      (list) => {
+        if (membersAsked.get(roomId) === ask) store.setMembers(roomId, { list, loading: false, error: null });
+      },
+      (err: unknown) => {
+        if (membersAsked.get(roomId) !== ask) return;
+        store.setMembers(roomId, { list: known?.list ?? null, loading: false, error: `Couldn’t load members (${sendError(err)}).` });
+      },
+    );
+  }
+
+  let contactsAsked = 0;
+  function loadContacts(): Promise<void> {
+    const ask = ++contactsAsked;
+    return client.call("contacts:list", {}).then(
+      (list) => {
+        if (ask === contactsAsked) store.setContacts({ list, error: null });
+      },
+      (err: unknown) => {
+        if (ask === contactsAsked) store.setContacts({ list: store.contacts.list, error: `Couldn’t load contacts (${sendError(err)}).` });
       },
     );
   }
@@ -174,11 +374,55 @@ export function startSession(user: User, root: HTMLElement, onEnd: SessionEnd): 
 
   // ------------------------------------------------------------ views
 
+  async function openDm(username: string): Promise<void> {
+    let room: Room;
+    try {
+      room = await client.call("dm:open", { username });
+    } catch (err) {
+      throw failure(err, {
+        NOT_FOUND: `There is no user named “${username}”.`,
+        BAD_REQUEST: `You can’t open a conversation with “${username}”.`,
+      });
+    }
+    serverRead.set(room.id, room.lastReadSeq);
+    store.upsertRoom(room);
+    openRoom(room.id);
+  }
+
+  const contacts = new ContactsPanel(store, {
+    async add(username) {
+      try {
+        await client.call("contacts:add", { username });
+      } catch (err) {
+        throw failure(err, {
+          NOT_FOUND: `There is no user named “${username}”.`,
+          BAD_REQUEST: `You can’t add “${username}” as a contact.`,
+        });
+      }
+      await loadContacts();
+    },
+    async remove(username) {
+      try {
+        await client.call("contacts:remove", { username });
+      } catch (err) {
+        throw failure(err, { NOT_FOUND: `There is no user named “${username}”.` });
+      }
+      const list = store.contacts.list;
+      if (list) {
+        store.setContacts({ list: list.filter((c) => c.username.toLowerCase() !== username.toLowerCase()), error: null });
+      }
+    },
+    message: openDm,
+  });
+  const notifier = new Notifier();
+
   const sidebar = new Sidebar(store, {
     open: (roomId) => openRoom(roomId),
     async join(roomId) {
       try {
-        store.upsertRoom(await client.call("room:join", { roomId }));
+        const room = await client.call("room:join", { roomId });
+        serverRead.set(room.id, room.lastReadSeq);
+        store.upsertRoom(room);
       } catch (err) {
         throw failure(err, {
           FORBIDDEN: "That room is private: you need an invitation.",
@@ -206,20 +450,8 @@ export function startSession(user: User, root: HTMLElement, onEnd: SessionEnd): 
       store.upsertRoom(room);
       openRoom(room.id);
     },
-    async openDm(username) {
-      let room: Room;
-      try {
-        room = await client.call("dm:open", { username });
-      } catch (err) {
-        throw failure(err, {
-          NOT_FOUND: `There is no user named “${username}”.`,
-          BAD_REQUEST: `You can’t open a conversation with “${username}”.`,
-        });
-      }
-      store.upsertRoom(room);
-      openRoom(room.id);
-    },
-  });
+    openDm,
+  }, [contacts.el, notifier.el]);
 
   const roomView = new RoomView(
     store,
@@ -234,8 +466,39 @@ export function startSession(user: User, root: HTMLElement, onEnd: SessionEnd): 
         store.setPendingStatus(roomId, clientId, "sending");
         attempt(roomId, clientId, pending.text);
       },
+      typing(roomId, typing) {
+        if (client.socket.connected) client.socket.emit("typing", { roomId, typing });
+      },
+      loadMembers,
       loadNewest,
       loadOlder,
+      loadNewer,
+      loadWindow,
+      jumpToLatest,
+      async editMessage(messageId, text) {
+        try {
+          store.updateMessage(await client.call("message:edit", { messageId, text }));
+        } catch (err) {
+          throw failure(err, {
+            CONFLICT: "This message was deleted meanwhile.",
+            FORBIDDEN: "You can only edit your own messages.",
+            NOT_FOUND: "This message no longer exists.",
+            BAD_REQUEST: `Messages are 1–${LIMITS.messageText} characters and not only spaces.`,
+          });
+        }
+      },
+      async deleteMessage(messageId) {
+        try {
+          await client.call("message:delete", { messageId });
+        } catch (err) {
+          throw failure(err, {
+            FORBIDDEN: "You can only delete your own messages.",
+            NOT_FOUND: "This message no longer exists.",
+          });
+        }
+        const known = store.message(messageId);
+        if (known && !known.deleted) store.updateMessage({ ...known, deleted: true, text: "", editedAt: Date.now() });
+      },
       async invite(roomId, username) {
         try {
           await client.call("room:invite", { roomId, username });
@@ -265,12 +528,31 @@ export function startSession(user: User, root: HTMLElement, onEnd: SessionEnd): 
     announcer.el,
   );
 
-  const view = new AppView(user, banner, sidebar, roomView, () => void signOut());
+  const roomLabel = (roomId: string) => {
+    const room = store.rooms.get(roomId);
+    return room ? (room.kind === "dm" ? room.name : `#${room.name}`) : "a conversation";
+  };
+
+  const search = new SearchView({
+    async search(query) {
+      try {
+        return await client.call("search", { query, limit: SEARCH_LIMIT });
+      } catch (err) {
+        throw failure(err, { BAD_REQUEST: "That search is too long." });
+      }
+    },
+    open: openAt,
+    roomLabel,
+  });
+
+  const view = new AppView(user, banner, sidebar, roomView, search, () => void signOut());
   root.replaceChildren(view.el);
 
   // ------------------------------------------------------------ title
 
-  const unsubscribeTitle = store.subscribe(() => {
+  const unsubscribeTitle = store.subscribe((change) => {
+    // The open room's newest message may have changed (a page, a live message, another room opened).
+    if (change.current || (store.currentRoomId !== null && change.logs.has(store.currentRoomId))) syncRead();
     const unread = store.totalUnread();
     const room = store.room(store.currentRoomId);
     document.title = `${unread > 0 ? `(${unread}) ` : ""}${room ? `${room.kind === "dm" ? "" : "#"}${room.name} · ` : ""}Chat`;
@@ -278,55 +560,125 @@ export function startSession(user: User, root: HTMLElement, onEnd: SessionEnd): 
 
   // ------------------------------------------------------------ server events
 
-  const roomLabel = (roomId: string) => {
+  const announceLabel = (roomId: string) => {
     const room = store.rooms.get(roomId);
     return room ? (room.kind === "dm" ? "a direct message" : `#${room.name}`) : "a new conversation";
   };
 
   client.onMessage((message: Message) => {
-    const known = store.rooms.has(message.roomId);
-    const added = store.addMessages(message.roomId, [message], "live");
+    const roomId = message.roomId;
+    const known = store.rooms.get(roomId);
+    const log = store.log(roomId);
+    // Showing an older stretch, a live message is not added to the log, but it is new all the same.
+    const skipped = !log.following && message.seq > (store.newestSeq(roomId) ?? 0);
+    const added = store.addMessages(roomId, [message], "live");
     // An invitation or a dm opened by someone else: the room list does not know it yet.
-    if (!known) refreshRooms();
-    if (added.length === 0 || message.sender.id === user.id) return;
-    if (message.roomId === store.currentRoomId) {
+    const listed = known ? null : refreshRooms();
+    const mine = message.sender.id === user.id;
+    store.setTyping(roomId, message.sender, false);
+    if (mine) {
+      // What the user wrote (here or elsewhere) does not make a read room unread.
+      if (known && known.lastReadSeq >= message.seq - 1) wantRead(roomId, message.seq);
+      return;
+    }
+    if (added.length === 0 && !skipped) return;
+    const mentioned = mentions(message, user.username);
+    if (mentioned && known && message.seq > known.lastReadSeq) store.addMentions(roomId, 1);
+    if (roomId === store.currentRoomId) {
       announcer.say(`${message.sender.username}: ${message.text}`);
     } else {
-      store.log(message.roomId).unread += 1;
-      store.touch(message.roomId);
-      announcer.say(`New message from ${message.sender.username} in ${roomLabel(message.roomId)}`);
+      announcer.say(`New message from ${message.sender.username} in ${announceLabel(roomId)}`);
+    }
+    // A room heard of first through this message is notified once the list says what it is (a dm?).
+    if (known) notify(message, known, mentioned);
+    else
+      void listed?.then(() => {
+        const room = store.rooms.get(roomId);
+        if (room) notify(message, room, mentioned);
+      });
+  });
+
+  /** A desktop notification (if enabled, and the tab is hidden) for a direct message or a mention. */
+  function notify(message: Message, room: Room, mentioned: boolean): void {
+    if (!(mentioned || room.kind === "dm") || Date.now() - message.createdAt > NOTIFY_MAX_AGE_MS) return;
+    notifier.notify(
+      room.kind === "dm" ? message.sender.username : `${message.sender.username} in #${room.name}`,
+      message.text.length > 200 ? `${message.text.slice(0, 200)}…` : message.text,
+      `message:${message.id}`,
+      () => openRoom(room.id),
+    );
+  }
+
+  client.on("message:updated", (message: Message) => {
+    const before = store.message(message.id);
+    const room = store.rooms.get(message.roomId);
+    store.updateMessage(message);
+    search.update(message);
+    // A mention after the read marker added or taken away by an edit or delete.
+    if (!room || message.sender.id === user.id || message.seq <= room.lastReadSeq) return;
+    const now = mentions(message, user.username);
+    if (before) {
+      const was = mentions(before, user.username);
+      if (was !== now) store.addMentions(message.roomId, now ? 1 : -1);
+    } else if (now || room.unreadMentions > 0) {
+      void refreshRooms();
     }
   });
 
-  client.on("message:updated", (message: Message) => store.updateMessage(message));
+  client.on("read", (event) => {
+    if (event.user.id !== user.id) return;
+    // The user's marker moved (this tab or another): their unread count follows.
+    serverRead.set(event.roomId, Math.max(serverRead.get(event.roomId) ?? 0, event.seq));
+    const room = store.rooms.get(event.roomId);
+    store.markRead(event.roomId, event.seq);
+    // Read only part of the way: which mentions remain is the server's to count.
+    if (room && event.seq < room.lastSeq && room.unreadMentions > 0) void refreshRooms();
+  });
+
+  client.on("typing", (event) => {
+    if (event.user.id !== user.id) store.setTyping(event.roomId, event.user, event.typing);
+  });
+
+  client.on("presence", (event) => store.setOnline(event.user, event.online));
 
   client.on("system", (event: SystemEvent) => {
     store.addSystem(event);
     if (event.user.id === user.id) {
       if (event.type === "member-left") {
         store.resetLog(event.roomId);
+        store.forgetMembers(event.roomId);
         if (store.currentRoomId === event.roomId) store.setCurrent(null);
       }
-      refreshRooms();
+      void refreshRooms();
     } else if (event.roomId === store.currentRoomId) {
       announcer.say(
         `${event.user.username} ${event.type === "member-joined" ? "joined" : event.type === "member-left" ? "left" : "was invited"}`,
       );
     }
+    // Who is in the room changed: the open room's list is asked again, others' when next opened.
+    if (event.roomId === store.currentRoomId && store.rooms.get(event.roomId)?.joined) loadMembers(event.roomId);
+    else store.forgetMembers(event.roomId);
   });
 
   client.onConnectionChange((change) => {
     if (change.state === "disconnected") {
+      // Typing states end with the connection; the server will tell again who types after it.
+      store.clearTyping();
       if (change.willReconnect) banner.set("offline");
       else if (!ended) end("Your session has ended. Sign in again.");
       return;
     }
     banner.set(change.state === "connected" ? "online" : "reconnected");
-    refreshRooms();
+    // A read that failed while away is tried again once the room list says where the marker is.
+    readSent.clear();
+    void refreshRooms();
+    void loadContacts();
+    flushReads();
     const current = store.currentRoomId;
     if (current !== null) {
       const log = store.log(current);
       if (!log.newestLoaded && !log.loadingNewest) loadNewest(current);
+      loadMembers(current);
     }
   });
 
@@ -364,6 +716,11 @@ export function startSession(user: User, root: HTMLElement, onEnd: SessionEnd): 
     client.close();
     banner.dispose();
     announcer.dispose();
+    search.dispose();
+    view.dispose();
+    store.clearTyping();
+    document.removeEventListener("visibilitychange", onVisibility);
+    window.removeEventListener("focus", onVisibility);
     unsubscribeTitle();
     history.replaceState(null, "", location.pathname);
   };

@@ -1,6 +1,8 @@
-// The rooms panel (nav "Rooms"): my rooms, direct messages and public rooms
-// not joined yet, each entry a button named after the room; a form to create
-// a room and one to open a direct message.
+// The side panel: the rooms (nav "Rooms": my rooms, direct messages and
+// public rooms not joined yet, each entry a button named after the room,
+// with unread and mention badges; a form to create a room and one to open a
+// direct message), then whatever else the session puts below (contacts,
+// notifications).
 import type { Room } from "../../common/protocol";
 import { USERNAME_PATTERN } from "../../common/rules";
 import { avatar } from "./avatar";
@@ -78,6 +80,7 @@ export class Sidebar {
   constructor(
     private readonly store: Store,
     private readonly actions: SidebarActions,
+    extras: HTMLElement[] = [],
   ) {
     // ---- create a room
     const formId = uid("new-room");
@@ -202,15 +205,20 @@ export class Sidebar {
     this.dmForm = dmForm;
     this.dmForm.hidden = true;
     this.el = h(
-      "nav",
-      { id: "sidebar", class: "sidebar", "aria-label": "Rooms" },
+      "div",
+      { id: "sidebar", class: "sidebar" },
       h(
         "div",
         { class: "sidebar-scroll" },
-        h("div", { class: "group" }, heading("My rooms"), this.myList, this.myEmpty, this.newRoomArea),
-        h("div", { class: "group" }, heading("Direct messages"), this.dmList, this.dmEmpty, this.dmForm),
-        h("div", { class: "group" }, heading("Public rooms"), this.publicList, this.publicEmpty, this.publicError),
-        this.loading,
+        h(
+          "nav",
+          { "aria-label": "Rooms" },
+          h("div", { class: "group" }, heading("My rooms"), this.myList, this.myEmpty, this.newRoomArea),
+          h("div", { class: "group" }, heading("Direct messages"), this.dmList, this.dmEmpty, this.dmForm),
+          h("div", { class: "group" }, heading("Public rooms"), this.publicList, this.publicEmpty, this.publicError),
+          this.loading,
+        ),
+        ...extras,
       ),
       this.closeButton,
     );
@@ -287,8 +295,9 @@ export class Sidebar {
 
   private renderEntry(room: Room, li: HTMLLIElement): void {
     const current = room.id === this.store.currentRoomId;
-    const unread = room.joined ? this.store.log(room.id).unread : 0;
-    const signature = JSON.stringify([room.name, room.kind, room.joined, current, unread]);
+    const unread = this.store.unread(room.id);
+    const mentions = unread > 0 ? Math.min(room.unreadMentions, unread) : 0;
+    const signature = JSON.stringify([room.name, room.kind, room.joined, current, unread, mentions]);
     if (li.dataset.signature === signature) return;
     li.dataset.signature = signature;
 
@@ -309,6 +318,9 @@ export class Sidebar {
         : svgIcon(room.kind === "private" ? "lock" : "hash", "icon room-icon"),
       h("span", { class: "room-name" }, room.name),
       // Drawn by CSS from data-count: the button's text (and accessible name) stays exactly the room name.
+      mentions > 0
+        ? h("span", { class: "badge mention-badge", "aria-hidden": "true", "data-count": `@${mentions > 99 ? "99+" : mentions}` })
+        : null,
       unread > 0
         ? h("span", { class: "badge", "aria-hidden": "true", "data-count": unread > 99 ? "99+" : String(unread) })
         : null,
@@ -317,7 +329,10 @@ export class Sidebar {
     fresh.addEventListener("click", () => this.select(room.id));
     const description =
       unread > 0
-        ? srOnly(`${unread} unread ${unread === 1 ? "message" : "messages"}`)
+        ? srOnly(
+            `${unread} unread ${unread === 1 ? "message" : "messages"}` +
+              (mentions > 0 ? `, ${mentions} ${mentions === 1 ? "mention" : "mentions"} of you` : ""),
+          )
         : !room.joined
           ? srOnly("Not joined yet: select to join")
           : null;

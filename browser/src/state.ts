@@ -1,8 +1,11 @@
-// The page's store: the room list, and per room the messages loaded so far
-// (ascending seq, one entry per id), the user's own messages still waiting
-// for their ack (by clientId), and system events heard live. Views subscribe
-// and re-render; several changes in one task reach them as one batch.
-import type { Message, Room, SystemEvent, User } from "../../common/protocol";
+// The page's store: the room list (with the server's read markers and
+// mention counts), and per room the messages loaded so far (ascending seq,
+// one entry per id, no gaps), the user's own messages still waiting for
+// their ack (by clientId), and system events heard live; who is in which
+// room, who is online, the contacts, and who is typing. Views subscribe and
+// re-render; several changes in one task reach them as one batch.
+import type { Contact, Message, Room, SystemEvent, User } from "../../common/protocol";
+import { mentionedUsernames } from "../../common/rules";
 import { randomId } from "./dom";
 
 export type PendingMessage = {
@@ -21,19 +24,47 @@ export type RoomLog = {
   /** The user's own unacknowledged messages, in the order they were written. */
   pending: Map<string, PendingMessage>;
   system: SystemEvent[];
-  /** The newest page has been fetched since the room was (re)entered. */
+  /** The first page (the newest, or the window around a found message) has been fetched since the room was (re)entered. */
   newestLoaded: boolean;
   loadingNewest: boolean;
   loadingOlder: boolean;
+  loadingNewer: boolean;
+  /**
+   * The loaded messages reach the room's newest, so live ones are appended.
+   * False while an older stretch is shown (a search result's surroundings):
+   * live messages are then left for `history {after}` as the reader scrolls down.
+   */
+  following: boolean;
   /** The last history call for this room failed; shown with a "Try again" button. */
-  loadError: { what: "newest" | "older"; message: string } | null;
-  /** Messages from others that arrived while the room was not open. */
-  unread: number;
+  loadError: { what: LoadWhat; message: string } | null;
+  /** The message a search result pointed at: marked, and scrolled to once (scrollToSeq). */
+  highlightSeq: number | null;
+  scrollToSeq: number | null;
 };
 
-export type LogCause = "newest" | "older" | "live" | "pending" | "update" | "reset";
-export type Change = { rooms: boolean; current: boolean; logs: Map<string, Set<LogCause>> };
+export type LoadWhat = "newest" | "older" | "newer" | "window";
+export type LogCause = "newest" | "older" | "newer" | "window" | "live" | "pending" | "update" | "reset";
+export type Change = {
+  rooms: boolean;
+  current: boolean;
+  logs: Map<string, Set<LogCause>>;
+  members: boolean;
+  contacts: boolean;
+  presence: boolean;
+  typing: boolean;
+};
+type Flag = Exclude<keyof Change, "logs">;
 type Listener = (change: Change) => void;
+
+export type MemberList = { list: Contact[] | null; loading: boolean; error: string | null };
+export type ContactList = { list: Contact[] | null; error: string | null };
+
+/**
+ * A typing state is ended by the server; the server also relays each refresh
+ * (the composer refreshes every 3 s), so a state not refreshed for this long
+ * lost its (volatile) end and expires here.
+ */
+const TYPING_SAFETY_MS = 8_000;
 
 function emptyLog(): RoomLog {
   return {
@@ -43,9 +74,17 @@ function emptyLog(): RoomLog {
     newestLoaded: false,
     loadingNewest: false,
     loadingOlder: false,
+    loadingNewer: false,
+    following: true,
     loadError: null,
-    unread: 0,
+    highlightSeq: null,
+    scrollToSeq: null,
   };
+}
+
+/** Whether a message @mentions `username` (as the server counts mentions). */
+export function mentions(message: Message, username: string): boolean {
+  return !message.deleted && mentionedUsernames(message.text).includes(username.toLowerCase());
 }
 
 /** Index of the first message with seq >= `seq` (binary search). */
@@ -62,6 +101,13 @@ function lowerBound(messages: Message[], seq: number): number {
 
 export class Store {
   readonly rooms = new Map<string, Room>();
+  /** Per room, who is in it (room:members), fetched when the room is opened. */
+  readonly members = new Map<string, MemberList>();
+  /** Online state by user id, from presence events and the latest lists. */
+  private readonly online = new Map<string, boolean>();
+  contacts: ContactList = { list: null, error: null };
+  /** Per room, who is typing there (never the user: the server does not echo). */
+  private readonly typists = new Map<string, Map<string, { user: User; timer: ReturnType<typeof setTimeout> }>>();
   private readonly logs = new Map<string, RoomLog>();
   private readonly ids = new Map<string, string>(); // message id → roomId
   currentRoomId: string | null = null;
@@ -93,7 +139,7 @@ export class Store {
    */
   setRooms(list: Room[], askedAt: number): void {
     const next = new Map<string, Room>();
-    for (const room of list) next.set(room.id, room);
+    for (const room of list) next.set(room.id, this.merge(room));
     for (const [id, stamp] of this.stamps) {
       if (stamp <= askedAt) continue;
       const local = this.rooms.get(id);
@@ -108,8 +154,7 @@ export class Store {
   }
 
   upsertRoom(room: Room): void {
-    const known = this.rooms.get(room.id);
-    this.rooms.set(room.id, known ? { ...room, lastSeq: Math.max(room.lastSeq, known.lastSeq) } : room);
+    this.rooms.set(room.id, this.merge(room));
     this.stamps.set(room.id, ++this.version);
     this.changed({ rooms: true });
     this.closeIfGone();
@@ -122,6 +167,49 @@ export class Store {
     this.closeIfGone();
   }
 
+  /**
+   * The server's view of a room merged with what was heard live since it was
+   * asked for: seqs and the read marker only move forward.
+   */
+  private merge(room: Room): Room {
+    const known = this.rooms.get(room.id);
+    if (!known) return room;
+    const lastSeq = Math.max(room.lastSeq, known.lastSeq);
+    const lastReadSeq = Math.max(room.lastReadSeq, known.lastReadSeq);
+    // Mentions counted live after the server answered are not in its count.
+    let unreadMentions = known.lastSeq > room.lastSeq ? Math.max(room.unreadMentions, known.unreadMentions) : room.unreadMentions;
+    if (lastReadSeq >= lastSeq) unreadMentions = 0;
+    return { ...room, lastSeq, lastReadSeq, unreadMentions };
+  }
+
+  private patchRoom(roomId: string, patch: (room: Room) => Room): void {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    const next = patch(room);
+    if (next.lastSeq === room.lastSeq && next.lastReadSeq === room.lastReadSeq && next.unreadMentions === room.unreadMentions) return;
+    this.rooms.set(roomId, next);
+    this.changed({ rooms: true });
+  }
+
+  /** Moves the read marker forward (the user read up to `seq`, here or in another tab). */
+  markRead(roomId: string, seq: number): void {
+    this.patchRoom(roomId, (room) => {
+      const lastReadSeq = Math.max(room.lastReadSeq, Math.min(seq, room.lastSeq));
+      return { ...room, lastReadSeq, unreadMentions: lastReadSeq >= room.lastSeq ? 0 : room.unreadMentions };
+    });
+  }
+
+  /** A message after the read marker started or stopped mentioning the user. */
+  addMentions(roomId: string, delta: number): void {
+    this.patchRoom(roomId, (room) => ({ ...room, unreadMentions: Math.max(0, room.unreadMentions + delta) }));
+  }
+
+  /** Messages after the user's read marker (joined rooms only). */
+  unread(roomId: string): number {
+    const room = this.rooms.get(roomId);
+    return room?.joined ? Math.max(0, room.lastSeq - room.lastReadSeq) : 0;
+  }
+
   private closeIfGone(): void {
     if (this.currentRoomId !== null && !this.rooms.get(this.currentRoomId)?.joined) this.setCurrent(null);
   }
@@ -132,13 +220,12 @@ export class Store {
 
   setCurrent(roomId: string | null): void {
     this.currentRoomId = roomId;
-    if (roomId !== null) this.log(roomId).unread = 0;
     this.changed({ current: true, rooms: true });
   }
 
   totalUnread(): number {
     let n = 0;
-    for (const [roomId, log] of this.logs) if (this.rooms.get(roomId)?.joined) n += log.unread;
+    for (const roomId of this.rooms.keys()) n += this.unread(roomId);
     return n;
   }
 
@@ -153,13 +240,18 @@ export class Store {
     return log;
   }
 
-  /** Forgets what was loaded of a room (after leaving it: what is said meanwhile is not delivered). */
+  /**
+   * Forgets the messages loaded of a room (after leaving it: what is said
+   * meanwhile is not delivered; or to load another stretch of it). The user's
+   * unsent messages and the system events heard stay.
+   */
   resetLog(roomId: string): void {
     const log = this.logs.get(roomId);
     if (!log) return;
     for (const m of log.messages) this.ids.delete(m.id);
     const fresh = emptyLog();
     fresh.pending = log.pending;
+    fresh.system = log.system;
     this.logs.set(roomId, fresh);
     this.changedLog(roomId, "reset");
   }
@@ -174,20 +266,34 @@ export class Store {
     const added: Message[] = [];
     for (const m of messages) {
       if (m.sender.id === this.me.id && log.pending.delete(m.clientId)) this.changedLog(roomId, "pending");
+      this.patchRoom(roomId, (room) => (m.seq > room.lastSeq ? { ...room, lastSeq: m.seq } : room));
       if (this.ids.has(m.id)) {
-        this.replace(log, m);
+        if (this.replace(log, m)) this.changedLog(roomId, "update");
         continue;
       }
+      // Showing an older stretch: what is newer comes with the next `history {after}` page.
+      const newest = log.messages[log.messages.length - 1];
+      if (cause === "live" && !log.following && (newest === undefined || m.seq > newest.seq)) continue;
       const at = lowerBound(log.messages, m.seq);
       if (log.messages[at]?.seq === m.seq) continue; // same seq, other id: cannot happen; keep the first
       log.messages.splice(at, 0, m);
       this.ids.set(m.id, roomId);
       added.push(m);
-      const room = this.rooms.get(roomId);
-      if (room && m.seq > room.lastSeq) this.rooms.set(roomId, { ...room, lastSeq: m.seq });
     }
     if (added.length > 0) this.changedLog(roomId, cause);
     return added;
+  }
+
+  /** A loaded message by id. */
+  message(messageId: string): Message | undefined {
+    const roomId = this.ids.get(messageId);
+    if (roomId === undefined) return undefined;
+    return this.logs.get(roomId)?.messages.find((m) => m.id === messageId);
+  }
+
+  newestSeq(roomId: string): number | undefined {
+    const messages = this.logs.get(roomId)?.messages;
+    return messages?.[messages.length - 1]?.seq;
   }
 
   /** An edit or delete: replaces the message with the same id, if loaded. */
@@ -254,10 +360,72 @@ export class Store {
     this.changedLog(event.roomId, "live");
   }
 
-  /** Flags on a log (loading, errors, unread) changed. */
+  /** Flags on a log (loading, errors, highlight) changed. */
   touch(roomId: string, cause: LogCause = "update"): void {
     this.changedLog(roomId, cause);
     this.changed({ rooms: true });
+  }
+
+  // ------------------------------------------------------------ members, presence, contacts
+
+  setMembers(roomId: string, members: MemberList): void {
+    if (members.list) for (const m of members.list) this.online.set(m.id, m.online);
+    this.members.set(roomId, members);
+    this.changed({ members: true, presence: true });
+  }
+
+  forgetMembers(roomId: string): void {
+    if (this.members.delete(roomId)) this.changed({ members: true });
+  }
+
+  setContacts(contacts: ContactList): void {
+    if (contacts.list) for (const c of contacts.list) this.online.set(c.id, c.online);
+    this.contacts = contacts;
+    this.changed({ contacts: true, presence: true });
+  }
+
+  setOnline(user: User, online: boolean): void {
+    if (this.online.get(user.id) === online) return;
+    this.online.set(user.id, online);
+    if (!online) for (const roomId of this.typists.keys()) this.setTyping(roomId, user, false);
+    this.changed({ presence: true });
+  }
+
+  /** The user is always online to themselves; others as last heard. */
+  isOnline(user: Contact): boolean {
+    return user.id === this.me.id || (this.online.get(user.id) ?? user.online);
+  }
+
+  // ------------------------------------------------------------ typing
+
+  setTyping(roomId: string, user: User, typing: boolean): void {
+    let room = this.typists.get(roomId);
+    const known = room?.get(user.id);
+    if (known) clearTimeout(known.timer);
+    if (!typing) {
+      if (!known || !room) return;
+      room.delete(user.id);
+      if (room.size === 0) this.typists.delete(roomId);
+    } else {
+      if (!room) {
+        room = new Map();
+        this.typists.set(roomId, room);
+      }
+      const timer = setTimeout(() => this.setTyping(roomId, user, false), TYPING_SAFETY_MS);
+      room.set(user.id, { user, timer });
+    }
+    this.changed({ typing: true });
+  }
+
+  /** Who is typing in a room, by name. */
+  typing(roomId: string): string[] {
+    return Array.from(this.typists.get(roomId)?.values() ?? [], (t) => t.user.username).sort((a, b) => a.localeCompare(b));
+  }
+
+  clearTyping(): void {
+    for (const room of this.typists.values()) for (const t of room.values()) clearTimeout(t.timer);
+    this.typists.clear();
+    this.changed({ typing: true });
   }
 
   // ------------------------------------------------------------ batching
@@ -272,15 +440,14 @@ export class Store {
     causes.add(cause);
   }
 
-  private changed(what: { rooms?: boolean; current?: boolean }): void {
+  private changed(what: Partial<Record<Flag, boolean>>): void {
     const batch = this.open();
-    batch.rooms ||= what.rooms ?? false;
-    batch.current ||= what.current ?? false;
+    for (const [flag, on] of Object.entries(what) as Array<[Flag, boolean]>) if (on) batch[flag] = true;
   }
 
   private open(): Change {
     if (!this.batch) {
-      this.batch = { rooms: false, current: false, logs: new Map() };
+      this.batch = { rooms: false, current: false, logs: new Map(), members: false, contacts: false, presence: false, typing: false };
       queueMicrotask(() => this.flush());
     }
     return this.batch;

@@ -23,9 +23,10 @@ export class TypingTracker {
       if (current) this.end(key, current);
       return;
     }
-    // A refresh only extends the state: the others already know.
+    // Each refresh is relayed too, so a listener that lost the (volatile)
+    // end can expire the state by itself a little after refreshes stop.
     if (current) clearTimeout(current.timer);
-    else this.relay(user, roomId, true);
+    this.relay(user, roomId, true);
     const timer = setTimeout(() => this.end(key, entry), this.timeoutMs);
     timer.unref();
     const entry = { timer, user, roomId, socketId };

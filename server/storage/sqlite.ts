@@ -159,6 +159,7 @@ export function openSqlite(options: SqliteOptions): Storage {
          AND last_read_seq < MIN($seq, (SELECT last_seq FROM rooms WHERE id = $roomId))
        RETURNING last_read_seq`,
     ),
+    authorRead: db.prepare("UPDATE memberships SET last_read_seq = ? WHERE room_id = ? AND user_id = ? AND last_read_seq < ?"),
     addContact: db.prepare(
       "INSERT INTO contacts (user_id, contact_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
     ),
@@ -236,6 +237,8 @@ export function openSqlite(options: SqliteOptions): Storage {
     if (!bumped) throw new Error(`insertMessage: room ${m.roomId} does not exist`);
     const r = q.insertMessage.run(m.id, m.roomId, bumped.last_seq, m.sender.id, m.clientId, m.text, m.createdAt);
     if (r.changes === 0) throw DUPLICATE;
+    // Whoever writes a message has read the room up to it.
+    q.authorRead.run(bumped.last_seq, m.roomId, m.sender.id, bumped.last_seq);
     for (const username of m.mentions) {
       q.insertMention.run({ roomId: m.roomId, seq: bumped.last_seq, username, senderId: m.sender.id });
     }

@@ -1,0 +1,163 @@
+// The contacts panel (a labelled section below the rooms): the user's own
+// list of people with online dots, updated live by presence events. A
+// contact's button opens the direct message with them; another removes them;
+// a form adds someone by username.
+import type { Contact } from "../../common/protocol";
+import { USERNAME_PATTERN } from "../../common/rules";
+import { h, setChildren, showFormError, uid } from "./dom";
+import { svgIcon } from "./icons";
+import { avatarWithPresence, presenceText } from "./presence";
+import type { Change, Store } from "./state";
+
+export type ContactActions = {
+  /** Each rejects with a message to show. */
+  add(username: string): Promise<void>;
+  remove(username: string): Promise<void>;
+  message(username: string): Promise<void>;
+};
+
+export class ContactsPanel {
+  readonly el: HTMLElement;
+  private readonly list = h("ul", { class: "contact-list", role: "list" });
+  private readonly empty = h("p", { class: "empty" }, "No contacts yet. Add people to see when they are online.");
+  private readonly loading = h("p", { class: "empty" }, h("span", { class: "spinner", "aria-hidden": "true" }), "Loading contacts…");
+  private readonly error = h("div", { class: "error-slot" });
+  private readonly input: HTMLInputElement;
+  private readonly formError = h("div", { class: "error-slot" });
+  private signature = "";
+
+  constructor(
+    private readonly store: Store,
+    private readonly actions: ContactActions,
+  ) {
+    const headingId = uid("contacts-heading");
+    this.input = h("input", {
+      id: uid("contact-name"),
+      type: "text",
+      autocomplete: "off",
+      autocapitalize: "none",
+      spellcheck: "false",
+      maxlength: 32,
+      placeholder: "username",
+    });
+    const form = h(
+      "form",
+      { class: "panel-form compact", novalidate: true },
+      h("label", { for: this.input.id, class: "small-label" }, "Add contact"),
+      h("div", { class: "input-row" }, this.input, h("button", { type: "submit", class: "button secondary small" }, "Add")),
+      this.formError,
+    );
+    this.el = h(
+      "section",
+      { class: "group contacts", "aria-labelledby": headingId },
+      // Like the rooms panel's group titles: a level-2 heading that is not an <h2> (the room title's).
+      h("div", { id: headingId, class: "group-title", role: "heading", "aria-level": 2 }, "Contacts"),
+      this.loading,
+      this.list,
+      this.empty,
+      this.error,
+      form,
+    );
+
+    let adding = false;
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const username = this.input.value.trim();
+      let problem: string | null = null;
+      if (!username) problem = "Type a username.";
+      else if (!USERNAME_PATTERN.test(username)) problem = `There is no user named “${username}”.`;
+      else if (username.toLowerCase() === store.me.username.toLowerCase()) problem = "That’s you! Add someone else.";
+      if (problem) {
+        showFormError(this.formError, problem);
+        this.input.focus();
+        return;
+      }
+      if (adding) return;
+      adding = true;
+      showFormError(this.formError, null);
+      actions.add(username).then(
+        () => {
+          adding = false;
+          this.input.value = "";
+        },
+        (err: unknown) => {
+          adding = false;
+          showFormError(this.formError, (err as Error).message);
+          this.input.focus();
+        },
+      );
+    });
+    form.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && (this.input.value || this.formError.childElementCount)) {
+        e.stopPropagation();
+        this.input.value = "";
+        showFormError(this.formError, null);
+      }
+    });
+    this.list.addEventListener("click", (e) => {
+      const target = e.target as Element;
+      const open = target.closest<HTMLButtonElement>("button[data-message-user]");
+      const remove = target.closest<HTMLButtonElement>("button[data-remove-user]");
+      showFormError(this.error, null);
+      if (open) {
+        actions.message(open.dataset.messageUser ?? "").catch((err: unknown) => showFormError(this.error, (err as Error).message));
+      } else if (remove) {
+        const username = remove.dataset.removeUser ?? "";
+        // Focus would be lost with the removed entry: keep it in the panel.
+        this.input.focus();
+        actions.remove(username).catch((err: unknown) => showFormError(this.error, (err as Error).message));
+      }
+    });
+    store.subscribe((change) => this.onChange(change));
+    this.render();
+  }
+
+  private onChange(change: Change): void {
+    if (change.contacts || change.presence) this.render();
+  }
+
+  private render(): void {
+    const { list, error } = this.store.contacts;
+    const sorted = [...(list ?? [])].sort(
+      (a, b) =>
+        Number(this.store.isOnline(b)) - Number(this.store.isOnline(a)) ||
+        a.username.localeCompare(b.username, undefined, { sensitivity: "base" }),
+    );
+    const signature = JSON.stringify([list === null, error, sorted.map((c) => [c.id, c.username, this.store.isOnline(c)])]);
+    if (signature === this.signature) return;
+    this.signature = signature;
+    this.loading.hidden = list !== null || error !== null;
+    this.empty.hidden = list === null || list.length > 0;
+    if (error && list === null) showFormError(this.error, error);
+    const focused = (document.activeElement as HTMLElement | null)?.dataset;
+    const refocus = focused?.messageUser ?? null;
+    setChildren(this.list, ...sorted.map((c) => this.entry(c)));
+    if (refocus !== null) this.list.querySelector<HTMLElement>(`[data-message-user="${CSS.escape(refocus)}"]`)?.focus();
+  }
+
+  private entry(contact: Contact): HTMLLIElement {
+    const online = this.store.isOnline(contact);
+    return h(
+      "li",
+      { class: "contact", "data-user-id": contact.id, "data-online": String(online) },
+      h(
+        "button",
+        { type: "button", class: "contact-item", "data-message-user": contact.username, title: `Message ${contact.username}` },
+        avatarWithPresence(contact.username, online),
+        h("span", { class: "contact-name" }, contact.username),
+        presenceText(online),
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "button ghost contact-remove",
+          "data-remove-user": contact.username,
+          "aria-label": `Remove ${contact.username} from contacts`,
+          title: "Remove from contacts",
+        },
+        svgIcon("close"),
+      ),
+    );
+  }
+}
