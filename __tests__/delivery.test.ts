@@ -3,12 +3,13 @@
 // idempotent retries, nothing acknowledged lost on a crash (SIGKILL of the
 // real process), and the client module catching up after a reconnect, a
 // missed broadcast and a server restart.
-import { ChatClient, type ClientSocket } from "../common/client";
+import Database from "better-sqlite3";
+import { ChatClient, ChatError, type ClientSocket } from "../common/client";
 import type { Message } from "../common/protocol";
 import { ioRooms } from "../server/transport/types";
 import { call, flush, harness, ok, record, tempDir, uniqueName } from "./helpers/harness";
 import { freePort, spawnServer } from "./helpers/process";
-import { rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const h = harness();
@@ -180,93 +181,196 @@ describe("idempotent retries", () => {
 });
 
 describe("crash durability (real process, SIGKILL)", () => {
-  test("every acked message survives a SIGKILL mid-burst; resending with the same clientIds stores each exactly once", async () => {
+  // The requirement: while 10 clients send concurrently with retries (the same
+  // clientId on retry), the server is SIGKILLed mid-burst and restarted;
+  // afterwards every acked message is stored exactly once, seqs have no gaps,
+  // every retried send resolves to the same stored message, and no client saw
+  // a duplicate.
+  test("10 ChatClients sending with retries through a SIGKILL and a restart: each message stored once, seqs 1..N, retries answer the stored message, nobody sees a duplicate", async () => {
     const dir = tempDir();
     h.onCleanup(() => rmSync(dir, { recursive: true, force: true }));
     const dbPath = join(dir, "chat.db");
-    const first = await spawnServer({ dbPath, onCleanup: h.onCleanup });
+    // A fixed port and the same file: the restarted server is where the clients already reconnect to.
+    const port = await freePort();
+    const first = await spawnServer({ dbPath, port, onCleanup: h.onCleanup });
 
-    // The real process runs with the default message rate limit (30 per 10 s
-    // per user), so the 300 messages come from 10 users x 30. Each user keeps
-    // WINDOW sends in flight (a new one goes out as soon as one is acked), so
-    // the server can never get far ahead of the acks this test has seen: when
-    // the KILL_AFTER-th ack arrives, up to 150 sends are in flight and at least
-    // 50 are not sent yet, however slow or fast either side is. Depending on
-    // timing, some in-flight sends are stored with their ack lost, others
-    // never reach the database; the resend below covers all three kinds.
+    // The real process runs with the default message limit (30 per 10 s per
+    // user): 10 senders x 30 messages. Each sender keeps WINDOW sends in
+    // flight (a new one goes out as soon as one resolves), so when the
+    // KILL_AFTER-th send resolves, at most 150 are in flight and at least 50
+    // have not been sent: the kill is mid-burst however fast either side is.
+    // In-flight sends are then stored with their ack lost, or never stored;
+    // either way ChatClient.send retries them with the same clientId once the
+    // client has reconnected to the restarted server.
     const SENDERS = 10;
     const EACH = 30;
     const WINDOW = 15;
     const TOTAL = SENDERS * EACH;
     const KILL_AFTER = 100;
-    const reader = await h.register(first);
-    const senders = await Promise.all(range(1, SENDERS).map(() => h.register(first)));
-    const sockets = await Promise.all(senders.map((u) => h.connect(first, u.token)));
-    const room = await ok(sockets[0]!, "room:create", { name: uniqueName("crash") });
-    for (const socket of sockets.slice(1)) await ok(socket, "room:join", { roomId: room.id });
+    /** Calls of ChatClient.send per message, each of up to TRIES tries: bounded, never a loop. */
+    const MAX_SENDS = 3;
+    const TRIES = 3;
+
+    const connectClient = async (token: string) => {
+      const client = await ChatClient.connect({
+        url: first.url,
+        token,
+        // Long enough for a send buffered while the server is down to wait for the restart.
+        ackTimeoutMs: 20_000,
+        // Reconnection is on (the default); short delays keep the test fast.
+        socket: { transports: ["websocket"], forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 200 },
+      });
+      h.onCleanup(() => client.close());
+      return client;
+    };
+    const readerAuth = await h.register(first);
+    const senderAuths = await Promise.all(range(1, SENDERS).map(() => h.register(first)));
+    const reader = await connectClient(readerAuth.token);
+    const senders = await Promise.all(senderAuths.map((u) => connectClient(u.token)));
+    const room = await reader.call("room:create", { name: uniqueName("crash") });
+    for (const sender of senders) await sender.call("room:join", { roomId: room.id });
+
+    // What every client sees: the messages onMessage delivers, the raw `message` broadcasts underneath,
+    // errors of the background catch-up, and (senders) every `message` event actually transmitted, by connection.
+    const everyone = [reader, ...senders];
+    const names = ["reader", ...senders.map((_, si) => `sender ${si}`)];
+    const delivered = everyone.map((client, i) => messagesOf(client, names[i]!));
+    const broadcasts = everyone.map((client) => record(client.socket, "message"));
+    const errors: Array<{ who: string; err: unknown }> = [];
+    everyone.forEach((client, i) => client.onError((err) => errors.push({ who: names[i]!, err })));
+    const transmissions = new Map<string, number[]>(); // clientId -> the connection (1st, 2nd) of each transmission
+    senders.forEach((sender) => {
+      // Counted at the disconnect: on a reconnect, socket.io-client sends what it buffered before it emits "connect".
+      let connection = 1;
+      sender.socket.on("disconnect", () => connection++);
+      sender.socket.onAnyOutgoing((event: string, payload: { clientId?: string }) => {
+        if (event !== "message" || !payload.clientId) return;
+        transmissions.set(payload.clientId, [...(transmissions.get(payload.clientId) ?? []), connection]);
+      });
+    });
 
     type Item = { si: number; clientId: string; text: string };
-    const sent: Item[] = senders.flatMap((_, si) => range(1, EACH).map((i) => ({ si, clientId: `crash-${si}-${i}`, text: `burst ${si}/${i}` })));
-    const acked = new Map<string, Message>();
-    const cutOff: string[] = []; // sent, then the connection died before the ack
-    let killed = false;
-    const worker = async (queue: Item[]) => {
-      for (let item = queue.shift(); item && !killed; item = queue.shift()) {
-        const { si, clientId, text } = item;
-        let result;
+    const items: Item[] = senders.flatMap((_, si) => range(1, EACH).map((i) => ({ si, clientId: `crash-${si}-${i}`, text: `burst ${si}/${i}` })));
+    const resolved = new Map<string, { message: Message; beforeKill: boolean; sends: number }>();
+    let started = 0;
+    let atKill: { resolved: number; started: number } | null = null;
+    let onKill!: () => void;
+    const killSignal = new Promise<void>((resolve) => (onKill = resolve));
+    const connected = (client: ChatClient) =>
+      client.socket.connected ? Promise.resolve() : new Promise<void>((resolve) => client.socket.once("connect", () => resolve()));
+
+    /** ChatClient.send, and after a failure (only the crash may cause one) again once reconnected: a bounded number of times. */
+    const sendUntilAcked = async ({ si, clientId, text }: Item) => {
+      const sender = senders[si]!;
+      for (let sends = 1; ; sends++) {
         try {
-          result = await call(sockets[si]!, "message", { roomId: room.id, text, clientId });
+          return { message: await sender.send(room.id, text, { clientId, tries: TRIES }), sends };
         } catch (err) {
-          // Only the crash may cut a send off (the socket reports the disconnection).
-          if (!killed) throw err;
-          cutOff.push(clientId);
-          continue;
-        }
-        if (!result.ok) throw new Error(`${clientId} answered ${JSON.stringify(result.error)}`);
-        acked.set(clientId, result.data);
-        if (acked.size === KILL_AFTER) {
-          killed = true;
-          void first.kill("SIGKILL");
+          if (!(err instanceof ChatError && err.code === "TIMEOUT") || atKill === null || sends >= MAX_SENDS) throw err;
+          await connected(sender);
         }
       }
     };
-    await Promise.all(
+    const worker = async (queue: Item[]) => {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        started++;
+        const { message, sends } = await sendUntilAcked(item);
+        resolved.set(item.clientId, { message, beforeKill: atKill === null, sends });
+        if (atKill === null && resolved.size === KILL_AFTER) {
+          atKill = { resolved: resolved.size, started };
+          void first.kill("SIGKILL"); // the signal is sent synchronously, in the middle of the burst
+          onKill();
+        }
+      }
+    };
+    const burst = Promise.all(
       senders.map((_, si) => {
-        const queue = sent.filter((m) => m.si === si);
+        const queue = items.filter((m) => m.si === si);
         return Promise.all(range(1, WINDOW).map(() => worker(queue)));
       }),
     );
-    expect(await first.exited).toEqual({ code: null, signal: "SIGKILL" });
-    expect(killed).toBe(true);
-    expect(acked.size).toBeGreaterThanOrEqual(KILL_AFTER);
-    expect(acked.size + cutOff.length).toBeLessThan(TOTAL); // some were never sent at all
-
-    const second = await spawnServer({ dbPath, onCleanup: h.onCleanup });
-    const readerSocket = await h.connect(second, reader.token);
-    const before = (await fullHistory(readerSocket, room.id)).messages;
-    // Gap-free 1..N, and every ack is there exactly as acknowledged.
-    expect(seqs(before)).toEqual(range(1, before.length));
-    expect(before.length).toBeGreaterThanOrEqual(acked.size);
-    const storedByClientId = new Map(before.map((m) => [m.clientId, m]));
-    expect(storedByClientId.size).toBe(before.length);
-    for (const [clientId, ack] of acked) expect(storedByClientId.get(clientId)).toEqual(ack);
-
-    // Resend everything, acked or not, with the same clientIds.
-    const again = await Promise.all(senders.map((u) => h.connect(second, u.token)));
-    const resent = await Promise.all(sent.map(({ si, clientId, text }) => ok(again[si]!, "message", { roomId: room.id, text: `${text} (retry)`, clientId })));
-    const after = (await fullHistory(readerSocket, room.id)).messages;
-    expect(after.length).toBe(TOTAL);
-    expect(seqs(after)).toEqual(range(1, TOTAL));
-    expect(new Set(after.map((m) => m.clientId)).size).toBe(TOTAL);
-    const afterByClientId = new Map(after.map((m) => [m.clientId, m]));
-    resent.forEach((m, i) => {
-      const { clientId, text } = sent[i]!;
-      expect(m).toEqual(afterByClientId.get(clientId));
-      if (acked.has(clientId)) expect(m).toEqual(acked.get(clientId)); // same id, seq, text as the first ack
-      else if (storedByClientId.has(clientId)) expect(m).toEqual(storedByClientId.get(clientId)); // stored but the ack was lost
-      else expect(m.text).toBe(`${text} (retry)`); // never stored before the crash: stored now, once
+    // The burst is awaited below, after the restart; until then a failure must not go unhandled.
+    burst.catch(() => {});
+    const burstEndedFirst = burst.then(() => {
+      throw new Error("the burst ended before the kill");
     });
-  });
+    burstEndedFirst.catch(() => {});
+    await Promise.race([killSignal, burstEndedFirst]);
+    expect(await first.exited).toEqual({ code: null, signal: "SIGKILL" });
+    const kill = atKill!;
+    expect(kill.resolved).toBe(KILL_AFTER);
+    expect(kill.started).toBeGreaterThan(kill.resolved); // some in flight
+    expect(kill.started).toBeLessThan(TOTAL); // some not sent yet
+
+    // What the crash left on disk, read from a copy so that the restarted server recovers the file itself.
+    const copyDir = join(dir, "at-crash");
+    mkdirSync(copyDir);
+    for (const suffix of ["", "-wal", "-shm"]) {
+      if (existsSync(dbPath + suffix)) copyFileSync(dbPath + suffix, join(copyDir, `chat.db${suffix}`));
+    }
+    const copy = new Database(join(copyDir, "chat.db"));
+    const atCrash = copy
+      .prepare("SELECT id, seq, client_id AS clientId, text, sender_id AS senderId, created_at AS createdAt FROM messages WHERE room_id = ? ORDER BY seq")
+      .all(room.id) as Array<{ id: string; seq: number; clientId: string; text: string; senderId: string; createdAt: number }>;
+    copy.close();
+    expect(atCrash.map((row) => row.seq)).toEqual(range(1, atCrash.length));
+    const atCrashByClientId = new Map(atCrash.map((row) => [row.clientId, row]));
+
+    const second = await spawnServer({ dbPath, port, onCleanup: h.onCleanup });
+    expect(second.url).toBe(first.url);
+    await burst; // every send resolves, through the library's retries after the clients reconnect
+
+    // Every one of the TOTAL sends resolved, each to exactly one stored message with its clientId; seqs 1..TOTAL.
+    expect(resolved.size).toBe(TOTAL);
+    const readerSocket = await h.connect(second, readerAuth.token);
+    const stored = (await fullHistory(readerSocket, room.id)).messages;
+    expect(seqs(stored)).toEqual(range(1, TOTAL));
+    const storedByClientId = new Map(stored.map((m) => [m.clientId, m]));
+    expect(storedByClientId.size).toBe(TOTAL); // no clientId stored twice
+    for (const { si, clientId, text } of items) {
+      const m = storedByClientId.get(clientId);
+      expect(m && { clientId: m.clientId, text: m.text, sender: m.sender }).toEqual({ clientId, text, sender: senderAuths[si]!.user });
+      expect(resolved.get(clientId)!.message).toEqual(m); // the ack is the stored message: same id, seq, createdAt
+    }
+    // Durable: whatever was acked before the kill was on disk when the process died, as acked.
+    const withCreatedAt = (m: Message) => ({ ...identity(m), createdAt: m.createdAt });
+    for (const [clientId, { message, beforeKill }] of resolved) {
+      if (beforeKill) expect(atCrashByClientId.get(clientId)).toEqual(withCreatedAt(message));
+    }
+    // Nothing the crash left was rewritten or renumbered.
+    for (const row of atCrash) expect(withCreatedAt(storedByClientId.get(row.clientId)!)).toEqual(row);
+
+    // Retries: sends transmitted to the first server and again, with the same clientId, after the reconnect.
+    const retried = [...transmissions].filter(([, connections]) => connections.includes(1) && connections.some((c) => c > 1)).map(([id]) => id);
+    expect(retried.length).toBeGreaterThan(0);
+    for (const clientId of retried) {
+      const { message } = resolved.get(clientId)!;
+      const before = atCrashByClientId.get(clientId);
+      // Stored before the crash with the ack lost: the retry answers that very message. Else it is stored now, once.
+      if (before) expect(withCreatedAt(message)).toEqual(before);
+      else expect(message.seq).toBeGreaterThan(atCrash.length);
+    }
+    // Through the library path: ChatClient.send itself retried these after the reconnect, in a single call.
+    expect(retried.filter((id) => resolved.get(id)!.sends === 1).length).toBeGreaterThan(0);
+    for (const item of items) expect(transmissions.get(item.clientId)?.length).toBeLessThanOrEqual(MAX_SENDS * TRIES);
+
+    // A later retry of any of them, whatever the text (and over the rate limit by now): the stored message, nothing new.
+    const again = await Promise.all(items.map(({ si, clientId, text }) => senders[si]!.send(room.id, `${text} (again)`, { clientId, tries: 1 })));
+    again.forEach((m, i) => expect(m).toEqual(storedByClientId.get(items[i]!.clientId)));
+
+    // Every client, caught up: each stored message exactly once, in seq order, as stored. And underneath, the
+    // server never broadcast a message twice or out of order (the ones whose ack was lost were never broadcast).
+    await Promise.all(everyone.map((client) => client.synced()));
+    await Promise.all(delivered.map((d) => d.until(TOTAL, 20_000)));
+    await Promise.all(everyone.map((client) => client.call("room:list", {}))); // a round trip: anything queued has arrived
+    delivered.forEach((d, i) => expect({ who: names[i], delivered: d.items }).toEqual({ who: names[i], delivered: stored }));
+    broadcasts.forEach((b, i) => {
+      const seen = seqs(b);
+      expect({ who: names[i], increasing: seen.every((s, j) => j === 0 || s > seen[j - 1]!) }).toEqual({ who: names[i], increasing: true });
+      for (const m of b) expect(m).toEqual(stored[m.seq - 1]);
+    });
+    expect(errors).toEqual([]);
+  }, 90_000);
 });
 
 describe("client module catch-up", () => {

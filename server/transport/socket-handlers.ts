@@ -8,9 +8,20 @@ import { deleteMessage, editMessage, history, search, sendMessage } from "../cha
 import { socketConnected, socketDisconnected } from "../chat/presence";
 import { markRead } from "../chat/reads";
 import { createRoom, inviteToRoom, joinRoom, leaveRoom, listRooms, openDm, roomMembers } from "../chat/rooms";
-import { toErrorBody } from "../errors";
+import { errors, toErrorBody } from "../errors";
 import type { Guards } from "../limits";
 import type { ChatSocket } from "./types";
+
+/**
+ * Every payload is a JSON object. zod's z.object() also takes a Buffer or a
+ * typed array (an object that is not an array), which Socket.IO hands over
+ * for binary attachments, so anything but a plain object is refused first.
+ */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
 
 export type HandlerDeps = { chat: Chat; guards: Guards; logger: Logger };
 
@@ -27,6 +38,7 @@ export function registerHandlers(socket: ChatSocket, { chat, guards, logger }: H
       try {
         // Messages have their own per-user limit (in sendMessage); everything else counts per socket.
         if (event !== "message") await guards.event(socket.id);
+        if (!isPlainObject(raw)) throw errors.badRequest("The payload must be an object");
         const parsed = Payloads[event].safeParse(raw);
         if (!parsed.success) throw parsed.error;
         result = { ok: true, data: await run(parsed.data as Payload<E>) };
@@ -61,8 +73,8 @@ export function registerHandlers(socket: ChatSocket, { chat, guards, logger }: H
 
   // typing has no ack: a bad payload or a non-member is simply dropped.
   socket.on("typing", async (payload: unknown) => {
-    const parsed = Payloads.typing.safeParse(payload);
-    if (!parsed.success) return;
+    const parsed = isPlainObject(payload) ? Payloads.typing.safeParse(payload) : null;
+    if (!parsed?.success) return;
     const { roomId, typing } = parsed.data;
     try {
       await guards.event(socket.id);
