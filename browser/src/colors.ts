@@ -4,9 +4,14 @@
 
 type Rgb = [number, number, number];
 
-/** The darkest background a sender name is drawn on (a hovered message). */
-const DARKEST_BACKGROUND: Rgb = [0xf1, 0xf3, 0xf5];
+/**
+ * Darker than any background a sender name is drawn on (hovered, mentioning
+ * the reader, found by search: #f1f3f5, #fffcf0, #edf2fd), with a margin over
+ * AA, so a name stays readable in every state whatever the browser blends.
+ */
+const DARKEST_BACKGROUND: Rgb = [0xe8, 0xed, 0xfb];
 export const AA = 4.5;
+const TARGET = AA + 0.3;
 
 function channel(c: number): number {
   const s = c / 255;
@@ -53,7 +58,7 @@ export function userColor(username: string): string {
   const saturation = 0.55 + ((hash >>> 9) % 20) / 100;
   let lightness = 0.5;
   let rgb = hslToRgb(hue, saturation, lightness);
-  while (contrast(rgb, DARKEST_BACKGROUND) < AA && lightness > 0.05) {
+  while (contrast(rgb, DARKEST_BACKGROUND) < TARGET && lightness > 0.05) {
     lightness -= 0.01;
     rgb = hslToRgb(hue, saturation, lightness);
   }
