@@ -240,6 +240,40 @@ describeInBrowser("the chat page in Chromium", () => {
     ]);
   });
 
+  test("a message sent while the server is down shows sending, then failed; Retry stores it once", async () => {
+    const dir = tempDir();
+    const dbPath = join(dir, "chat.db");
+    const port = await freePort();
+    let server = await spawnServer({ dbPath, port, onCleanup: h.onCleanup });
+    const alice = await open(server.url);
+    const aliceName = await signUp(alice);
+    const room = uniqueName("retry");
+    await createRoom(alice.page, room);
+    await server.kill("SIGTERM");
+    await alice.page.locator("#connection", { hasText: "Offline" }).waitFor();
+
+    const box = alice.page.getByLabel("Message", { exact: true });
+    await box.fill("sent while offline");
+    await box.press("Enter");
+    const item = alice.page.locator("[data-message]", { hasText: "sent while offline" });
+    await eventually(() => item.getAttribute("data-status"), "sending");
+    // The page's ack timeout is 8 s; nothing answers meanwhile.
+    await alice.page.locator('[data-message][data-status="failed"]').waitFor({ timeout: 20_000 });
+
+    server = await spawnServer({ dbPath, port, onCleanup: h.onCleanup });
+    await eventually(async () => (await alice.page.locator("#connection").textContent())?.includes("Offline") ?? false, false, 30_000);
+    await item.getByRole("button", { name: "Retry" }).click();
+    await eventually(() => item.getAttribute("data-status"), "sent");
+    await item.getByRole("button", { name: "Retry" }).waitFor({ state: "detached" });
+
+    const login = await ChatClient.connectAs(server.url, { username: aliceName, password: PASSWORD }, { socket: { transports: ["websocket"] } });
+    h.onCleanup(() => login.client.close());
+    const roomId = (await login.client.call("room:list", {})).find((r) => r.name === room)!.id;
+    const stored = await login.client.call("history", { roomId });
+    expect(stored.map((m) => m.text)).toEqual(["sent while offline"]);
+    expect(await item.getAttribute("data-client-id")).toBe(stored[0]!.clientId);
+  });
+
   test("log out returns to the sign-in form; errors show next to the form", async () => {
     const s = await h.startServer();
     const alice = await open(s.url);
