@@ -102,12 +102,27 @@ describeInBrowser("the chat page in Chromium", () => {
     return user;
   }
 
-  test("two users chat live in a public room, in order, both ways; the session survives a reload", async () => {
+  /** Two users signed up in two browser profiles on a fresh server. */
+  async function twoUsers() {
     const s = await h.startServer();
     const alice = await open(s.url);
     const bob = await open(s.url);
-    await signUp(alice);
-    await signUp(bob);
+    const aliceName = await signUp(alice);
+    const bobName = await signUp(bob);
+    return { s, alice, bob, aliceName, bobName };
+  }
+
+  /** A public room alice creates and bob opens (after a reload, since nothing announces new public rooms). */
+  async function sharedRoom(alice: UserPage, bob: UserPage, prefix: string): Promise<string> {
+    const room = uniqueName(prefix);
+    await createRoom(alice.page, room);
+    await bob.page.reload();
+    await openRoom(bob.page, room);
+    return room;
+  }
+
+  test("two users chat live in a public room, in order, both ways; the session survives a reload", async () => {
+    const { alice, bob } = await twoUsers();
     const room = uniqueName("lobby");
     await createRoom(alice.page, room);
 
@@ -127,11 +142,7 @@ describeInBrowser("the chat page in Chromium", () => {
   });
 
   test("a private room invitation and a direct message show up live for the other user", async () => {
-    const s = await h.startServer();
-    const alice = await open(s.url);
-    const bob = await open(s.url);
-    await signUp(alice);
-    const bobName = await signUp(bob);
+    const { alice, bob, bobName } = await twoUsers();
     const secret = uniqueName("secret");
     await createRoom(alice.page, secret, true);
     await alice.page.getByLabel("Invite user").fill(bobName);
@@ -317,11 +328,7 @@ describeInBrowser("the chat page in Chromium", () => {
     }
   });
   test("unread and mention badges count messages in rooms not being viewed, the tab title sums them, reading clears them in every tab", async () => {
-    const s = await h.startServer();
-    const alice = await open(s.url);
-    const bob = await open(s.url);
-    await signUp(alice);
-    const bobName = await signUp(bob);
+    const { s, alice, bob, bobName } = await twoUsers();
     const news = uniqueName("news");
     const other = uniqueName("other");
     await createRoom(alice.page, news);
@@ -370,15 +377,8 @@ describeInBrowser("the chat page in Chromium", () => {
   });
 
   test("the author edits and deletes messages in place; the other user sees both live", async () => {
-    const s = await h.startServer();
-    const alice = await open(s.url);
-    const bob = await open(s.url);
-    await signUp(alice);
-    await signUp(bob);
-    const room = uniqueName("edits");
-    await createRoom(alice.page, room);
-    await bob.page.reload();
-    await openRoom(bob.page, room);
+    const { alice, bob } = await twoUsers();
+    await sharedRoom(alice, bob, "edits");
     await send(alice.page, "first draft");
     await send(alice.page, "to be removed");
     await send(alice.page, "stays as is");
@@ -420,15 +420,8 @@ describeInBrowser("the chat page in Chromium", () => {
   });
 
   test("the other users see who is typing, until the message is sent", async () => {
-    const s = await h.startServer();
-    const alice = await open(s.url);
-    const bob = await open(s.url);
-    await signUp(alice);
-    const bobName = await signUp(bob);
-    const room = uniqueName("typing");
-    await createRoom(alice.page, room);
-    await bob.page.reload();
-    await openRoom(bob.page, room);
+    const { s, alice, bob, bobName } = await twoUsers();
+    const room = await sharedRoom(alice, bob, "typing");
     await nav(alice.page).getByRole("button", { name: room, exact: true }).waitFor();
 
     await bob.page.getByLabel("Message", { exact: true }).fill("hello ali");
@@ -500,15 +493,8 @@ describeInBrowser("the chat page in Chromium", () => {
   });
 
   test("contacts: add one, see them online and offline live, start a direct message, remove them; the member list has online dots", async () => {
-    const s = await h.startServer();
-    const alice = await open(s.url);
-    const bob = await open(s.url);
-    await signUp(alice);
-    const bobName = await signUp(bob);
-    const room = uniqueName("people");
-    await createRoom(alice.page, room);
-    await bob.page.reload();
-    await openRoom(bob.page, room);
+    const { alice, bob, bobName } = await twoUsers();
+    await sharedRoom(alice, bob, "people");
 
     const contacts = alice.page.getByRole("region", { name: "Contacts" });
     await contacts.getByLabel("Add contact").fill(bobName);

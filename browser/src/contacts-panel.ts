@@ -4,7 +4,7 @@
 // a form adds someone by username.
 import type { Contact } from "../../common/protocol";
 import { USERNAME_PATTERN } from "../../common/rules";
-import { h, setChildren, showFormError, uid } from "./dom";
+import { h, setChildren, showFormError, uid, usernameInput } from "./dom";
 import { svgIcon } from "./icons";
 import { avatarWithPresence, presenceText } from "./presence";
 import type { Change, Store } from "./state";
@@ -31,15 +31,7 @@ export class ContactsPanel {
     private readonly actions: ContactActions,
   ) {
     const headingId = uid("contacts-heading");
-    this.input = h("input", {
-      id: uid("contact-name"),
-      type: "text",
-      autocomplete: "off",
-      autocapitalize: "none",
-      spellcheck: "false",
-      maxlength: 32,
-      placeholder: "username",
-    });
+    this.input = usernameInput("contact-name");
     const form = h(
       "form",
       { class: "panel-form compact", novalidate: true },

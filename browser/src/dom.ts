@@ -44,6 +44,19 @@ export function srOnly(text: string): HTMLSpanElement {
 
 let idCounter = 0;
 /** A document-unique id for label/aria wiring. */
+/** A text box for a username: no autocorrection, at most the 32 characters a name may have. */
+export function usernameInput(idPrefix: string, placeholder = "username"): HTMLInputElement {
+  return h("input", {
+    id: uid(idPrefix),
+    type: "text",
+    autocomplete: "off",
+    autocapitalize: "none",
+    spellcheck: "false",
+    maxlength: 32,
+    placeholder,
+  });
+}
+
 export function uid(prefix: string): string {
   idCounter += 1;
   return `${prefix}-${idCounter}`;

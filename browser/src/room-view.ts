@@ -6,7 +6,7 @@ import type { Room } from "../../common/protocol";
 import { USERNAME_PATTERN } from "../../common/rules";
 import { avatar } from "./avatar";
 import { Composer } from "./composer";
-import { h, setChildren, showFormError, uid } from "./dom";
+import { h, setChildren, showFormError, usernameInput } from "./dom";
 import { svgIcon } from "./icons";
 import { MembersPanel } from "./members-panel";
 import { MessageLog, type LogActions } from "./message-log";
@@ -113,15 +113,7 @@ export class RoomView {
     this.narrow.addEventListener("change", () => this.setMembersOpen(!this.narrow.matches && storedMembersOpen()));
 
     // ---- invite (private rooms)
-    this.inviteInput = h("input", {
-      id: uid("invite"),
-      type: "text",
-      autocomplete: "off",
-      autocapitalize: "none",
-      spellcheck: "false",
-      maxlength: 32,
-      placeholder: "username to invite",
-    });
+    this.inviteInput = usernameInput("invite", "username to invite");
     this.inviteForm = h(
       "form",
       { class: "invite-form", novalidate: true },

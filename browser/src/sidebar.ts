@@ -6,7 +6,7 @@
 import type { Room } from "../../common/protocol";
 import { USERNAME_PATTERN } from "../../common/rules";
 import { avatar } from "./avatar";
-import { h, showFormError, srOnly, uid } from "./dom";
+import { h, showFormError, srOnly, uid, usernameInput } from "./dom";
 import { svgIcon } from "./icons";
 import type { Change, Store } from "./state";
 
@@ -147,15 +147,7 @@ export class Sidebar {
     });
 
     // ---- open a direct message
-    const dmInput = h("input", {
-      id: uid("dm-user"),
-      type: "text",
-      autocomplete: "off",
-      autocapitalize: "none",
-      spellcheck: "false",
-      maxlength: 32,
-      placeholder: "username",
-    });
+    const dmInput = usernameInput("dm-user");
     const dmError = h("div", { class: "error-slot" });
     const dmForm = h(
       "form",
