@@ -111,18 +111,22 @@ async function startCli(s: TestServer, username?: string) {
   return { cli, ...auth };
 }
 
+/** alice's CLI creates a room; bob (a harness socket) joins it. */
+async function cliInRoomWithBob() {
+  const s = await h.startServer();
+  const { cli, user: alice } = await startCli(s);
+  const bob = await h.user(s);
+  const room = uniqueName("room");
+  cli.type(`/create ${room}`);
+  await cli.waitFor(`created #${room}`);
+  const listed = (await ok(bob.socket, "room:list", {})).find((r) => r.name === room)!;
+  await ok(bob.socket, "room:join", { roomId: listed.id });
+  return { cli, alice, bob, room, listed };
+}
+
 describe("chat CLI", () => {
   test("prints live messages with room and sender, sends typed lines, and shows history", async () => {
-    const s = await h.startServer();
-    const { cli, user: alice } = await startCli(s);
-    const bob = await h.user(s);
-    const room = uniqueName("room");
-
-    cli.type(`/create ${room}`);
-    await cli.waitFor(`created #${room}`);
-
-    const listed = (await ok(bob.socket, "room:list", {})).find((r) => r.name === room)!;
-    await ok(bob.socket, "room:join", { roomId: listed.id });
+    const { cli, alice, bob, room, listed } = await cliInRoomWithBob();
     await cli.waitFor(new RegExp(`\\[#${room} ${TIME}\\] \\* ${bob.user.username} joined`));
     await ok(bob.socket, "message", { roomId: listed.id, text: "hello from bob", clientId: "b1" });
     await cli.waitFor(new RegExp(`\\[#${room} ${TIME}\\] ${bob.user.username}: hello from bob`));
@@ -408,14 +412,7 @@ describe("chat CLI", () => {
   });
 
   test("/edit and /delete change the user's own messages by seq, and others see message:updated", async () => {
-    const s = await h.startServer();
-    const { cli, user: alice } = await startCli(s);
-    const bob = await h.user(s);
-    const room = uniqueName("room");
-    cli.type(`/create ${room}`);
-    await cli.waitFor(`created #${room}`);
-    const listed = (await ok(bob.socket, "room:list", {})).find((r) => r.name === room)!;
-    await ok(bob.socket, "room:join", { roomId: listed.id });
+    const { cli, alice, bob, room, listed } = await cliInRoomWithBob();
     await cli.waitFor(`* ${bob.user.username} joined`);
 
     const heard = next(bob.socket, "message", (m) => m.text === "helo wrld");
