@@ -29,7 +29,7 @@ import { ERROR_CODES, Payloads, type AckEventName, type AuthResponse, type Error
 import { createApp, type App } from "../server/app";
 import { openSqlite } from "../server/storage/sqlite";
 import type { Storage } from "../server/storage/storage";
-import { callRaw, NO_LIMITS, ok, PASSWORD, tempDir, uniqueName } from "./helpers/harness";
+import { callRaw, NO_ABUSE_LIMITS, ok, PASSWORD, tempDir, uniqueName } from "./helpers/harness";
 
 // ---------------------------------------------------------------- the events
 
@@ -227,7 +227,7 @@ beforeAll(async () => {
   const app = createApp({
     storage,
     logger: pino({ level: "silent" }),
-    limits: NO_LIMITS,
+    limits: NO_ABUSE_LIMITS,
   });
   const { port } = await app.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}`;

@@ -16,7 +16,7 @@ import type {
   Result,
   ServerToClientEvents,
 } from "./protocol";
-import { LIMITS } from "./rules";
+import { FIELD_LIMITS } from "./rules";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -289,9 +289,9 @@ export class ChatClient {
   /** Fetches and delivers everything after lastSeq, a page at a time. */
   private async catchUp(roomId: string, state: RoomState): Promise<void> {
     for (;;) {
-      const page = await this.call("history", { roomId, after: state.lastSeq, limit: LIMITS.historyMax });
+      const page = await this.call("history", { roomId, after: state.lastSeq, limit: FIELD_LIMITS.historyMax });
       for (const m of page) this.deliver(state, m);
-      if (page.length < LIMITS.historyMax) return;
+      if (page.length < FIELD_LIMITS.historyMax) return;
     }
   }
 

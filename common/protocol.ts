@@ -4,9 +4,9 @@
 // from that schema, so the validator and the type cannot drift apart.
 // Imports nothing server-only: it is bundled for the browser.
 import { z } from "zod";
-import { codePointLength, LIMITS, USERNAME_PATTERN } from "./rules";
+import { codePointLength, FIELD_LIMITS, USERNAME_PATTERN } from "./rules";
 
-export { codePointLength, LIMITS, mentionedUsernames, roomNameKey, USERNAME_PATTERN } from "./rules";
+export { codePointLength, FIELD_LIMITS, mentionedUsernames, roomNameKey, USERNAME_PATTERN } from "./rules";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -69,13 +69,13 @@ export const Payloads = {
   "dm:open": z.object({ username: Username }),
   message: z.object({ roomId: Id, text: MessageText, clientId: ClientId }),
   history: z
-    .object({ roomId: Id, before: Seq.optional(), after: Seq.optional(), limit: Limit(LIMITS.historyMax).optional() })
+    .object({ roomId: Id, before: Seq.optional(), after: Seq.optional(), limit: Limit(FIELD_LIMITS.historyMax).optional() })
     .refine((p) => p.before === undefined || p.after === undefined, { message: "give before or after, not both" }),
   "message:edit": z.object({ messageId: Id, text: MessageText }),
   "message:delete": z.object({ messageId: Id }),
   read: z.object({ roomId: Id, seq: Seq }),
   typing: z.object({ roomId: Id, typing: z.boolean() }),
-  search: z.object({ query: textOf(1, 256, "query"), roomId: Id.optional(), limit: Limit(LIMITS.searchMax).optional() }),
+  search: z.object({ query: textOf(1, 256, "query"), roomId: Id.optional(), limit: Limit(FIELD_LIMITS.searchMax).optional() }),
   "contacts:add": z.object({ username: Username }),
   "contacts:remove": z.object({ username: Username }),
   "contacts:list": z.object({}),

@@ -39,7 +39,7 @@ export function mentionedUsernames(text: string): string[] {
   return [...names];
 }
 
-export const LIMITS = {
+export const FIELD_LIMITS = {
   messageText: 4000,
   roomName: 64,
   clientId: 64,

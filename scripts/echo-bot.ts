@@ -4,7 +4,7 @@
 // or the flags --url, --user, --password and --room.
 import { parseArgs } from "node:util";
 import { ChatClient, ChatError } from "../common/client";
-import { LIMITS, roomNameKey, type Room } from "../common/protocol";
+import { FIELD_LIMITS, roomNameKey, type Room } from "../common/protocol";
 
 const { values: args } = parseArgs({
   options: { url: { type: "string" }, user: { type: "string" }, password: { type: "string" }, room: { type: "string" } },
@@ -46,7 +46,7 @@ const room = await joinOrCreate(roomName);
 client.onMessage((message) => {
   if (message.sender.id === user.id || message.deleted) return;
   // The prefix can push a maximum-length message over the limit: cut in code points, as the server counts.
-  const reply = [...`echo: ${message.text}`].slice(0, LIMITS.messageText).join("");
+  const reply = [...`echo: ${message.text}`].slice(0, FIELD_LIMITS.messageText).join("");
   client.send(message.roomId, reply).catch((err: unknown) => console.error(`could not reply: ${(err as Error).message}`));
 });
 console.log(`${user.username} is echoing in #${room.name} on ${url}`);

@@ -12,7 +12,7 @@ import { Server } from "socket.io";
 import { createAccounts, createLoginGuard, type Accounts } from "./accounts/accounts";
 import { createChat, type Chat } from "./chat/chat";
 import { TypingTracker } from "./chat/typing";
-import { createGuards, DEFAULT_LIMITS, type LimiterStore, type Limits } from "./limits";
+import { createGuards, DEFAULT_ABUSE_LIMITS, type LimiterStore, type AbuseLimits } from "./limits";
 import type { Storage } from "./storage/storage";
 import { accountRoutes, errorHandler, healthRoute } from "./transport/http-routes";
 import { authenticateHandshakes } from "./transport/handshake";
@@ -27,7 +27,7 @@ export type AppOptions = {
   /** The folder holding the page's `public/` files and the `dist/` bundle. */
   staticDir?: string;
   /** Abuse limits; each one left out keeps its default (limits.ts). */
-  limits?: Partial<Limits>;
+  limits?: Partial<AbuseLimits>;
   /** Where limit counters live: memory by default, a Redis store to share them across nodes. */
   limiterStore?: LimiterStore;
   /** How long a typing indicator lasts without a refresh. */
@@ -58,7 +58,7 @@ export function createApp(options: AppOptions): App {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", options.trustProxy ?? false);
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits = { ...DEFAULT_ABUSE_LIMITS, ...options.limits };
   const corsOrigins = options.corsOrigins ?? [];
   const httpServer = createServer(app);
   const io: ChatServer = new Server(httpServer, {

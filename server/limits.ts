@@ -5,7 +5,7 @@
 import { RateLimiterMemory, RateLimiterRes, type IRateLimiterOptions, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { errors } from "./errors";
 
-export type Limits = {
+export type AbuseLimits = {
   /** Messages one user may send per window, across all of their sockets. */
   messagesPerWindow: number;
   messageWindowSeconds: number;
@@ -28,7 +28,7 @@ export type Limits = {
 // A person types a few messages a second at most, and pastes in short bursts:
 // 30 messages per 10 s is far above both. 100 other events per 5 s leaves a
 // reconnecting client room to catch up dozens of rooms at once.
-export const DEFAULT_LIMITS: Limits = {
+export const DEFAULT_ABUSE_LIMITS: AbuseLimits = {
   messagesPerWindow: 30,
   messageWindowSeconds: 10,
   eventsPerWindow: 100,
@@ -44,7 +44,7 @@ export const DEFAULT_LIMITS: Limits = {
 export type LimiterStore = (options: IRateLimiterOptions) => RateLimiterAbstract;
 const memoryStore: LimiterStore = (options) => new RateLimiterMemory(options);
 
-export function createGuards(limits: Limits, store: LimiterStore = memoryStore) {
+export function createGuards(limits: AbuseLimits, store: LimiterStore = memoryStore) {
   const limiter = (keyPrefix: string, points: number, duration: number) => {
     const counter = store({ keyPrefix, points, duration });
     return async (key: string, message: string): Promise<void> => {

@@ -9,12 +9,12 @@ import { io } from "socket.io-client";
 import { ChatClient, type ClientSocket } from "../../common/client";
 import type { AckData, AckEventName, AuthResponse, PayloadIn, Result, ServerToClientEvents } from "../../common/protocol";
 import { createApp, type App, type AppOptions } from "../../server/app";
-import type { Limits } from "../../server/limits";
+import type { AbuseLimits } from "../../server/limits";
 import { openSqlite } from "../../server/storage/sqlite";
 import type { Storage } from "../../server/storage/storage";
 
-/** Limits high enough never to be met by a test that is not about them. */
-export const NO_LIMITS: Partial<Limits> = {
+/** AbuseLimits high enough never to be met by a test that is not about them. */
+export const NO_ABUSE_LIMITS: Partial<AbuseLimits> = {
   messagesPerWindow: 1_000_000,
   eventsPerWindow: 1_000_000,
   registrationsPerHour: 1_000_000,
@@ -54,7 +54,7 @@ export function harness() {
       logger: pino({ level: "silent" }),
       ...options,
       // Tests talk fast and all from 127.0.0.1: limits are off unless a test sets one.
-      limits: { ...NO_LIMITS, ...options.limits },
+      limits: { ...NO_ABUSE_LIMITS, ...options.limits },
     });
     const { port } = await app.listen(0, "127.0.0.1");
     let closed = false;

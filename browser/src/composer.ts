@@ -3,7 +3,7 @@
 // says so (typing:true, again every few seconds as typing goes on, since the
 // server ends the state by itself after 5 s) and stops saying so on send,
 // clear, blur or a change of room.
-import { codePointLength, LIMITS } from "../../common/rules";
+import { codePointLength, FIELD_LIMITS } from "../../common/rules";
 import { h, showFormError } from "./dom";
 import { svgIcon } from "./icons";
 
@@ -94,8 +94,8 @@ export class Composer {
   private submit(): void {
     const text = this.input.value;
     if (this.roomId === null || !/\S/.test(text)) return;
-    if (codePointLength(text) > LIMITS.messageText) {
-      showFormError(this.errorSlot, `Messages can be at most ${LIMITS.messageText} characters. Shorten it or split it in two.`);
+    if (codePointLength(text) > FIELD_LIMITS.messageText) {
+      showFormError(this.errorSlot, `Messages can be at most ${FIELD_LIMITS.messageText} characters. Shorten it or split it in two.`);
       return;
     }
     showFormError(this.errorSlot, null);
@@ -133,9 +133,9 @@ export class Composer {
 
   private changed(): void {
     const length = codePointLength(this.input.value);
-    const near = length > LIMITS.messageText - 200;
-    this.counter.textContent = near ? `${length} / ${LIMITS.messageText}` : "";
-    this.counter.classList.toggle("over", length > LIMITS.messageText);
+    const near = length > FIELD_LIMITS.messageText - 200;
+    this.counter.textContent = near ? `${length} / ${FIELD_LIMITS.messageText}` : "";
+    this.counter.classList.toggle("over", length > FIELD_LIMITS.messageText);
     if (!AUTOSIZE_BY_CSS) {
       // Fallback where field-sizing is unsupported: grow with the content (CSSOM, allowed by the CSP).
       this.input.style.height = "auto";

@@ -9,7 +9,7 @@
 // and Delete actions (on hover or focus): editing happens in place, deleting
 // asks first.
 import type { Message, SystemEvent } from "../../common/protocol";
-import { codePointLength, LIMITS } from "../../common/rules";
+import { codePointLength, FIELD_LIMITS } from "../../common/rules";
 import { avatar } from "./avatar";
 import { userColor } from "./colors";
 import { h, setChildren, showFormError, uid } from "./dom";
@@ -235,8 +235,8 @@ export class MessageLog {
       showFormError(editing.error, "A message needs some text. To remove it, delete it instead.");
       return;
     }
-    if (codePointLength(text) > LIMITS.messageText) {
-      showFormError(editing.error, `Messages can be at most ${LIMITS.messageText} characters.`);
+    if (codePointLength(text) > FIELD_LIMITS.messageText) {
+      showFormError(editing.error, `Messages can be at most ${FIELD_LIMITS.messageText} characters.`);
       return;
     }
     if (text === m.text) {

@@ -10,7 +10,7 @@
 // also come from the user's other tabs).
 import { ChatClient, ChatError } from "../../common/client";
 import type { Message, Room, SystemEvent, User } from "../../common/protocol";
-import { LIMITS, roomNameKey } from "../../common/rules";
+import { FIELD_LIMITS, roomNameKey } from "../../common/rules";
 import { forgetSession, logout } from "./api";
 import { AppView } from "./app-view";
 import { Announcer, ConnectionBanner } from "./banner";
@@ -23,7 +23,7 @@ import { mentions, Store } from "./state";
 
 /** Per call; a send that gets no ack in this time is shown as failed with a Retry button. */
 const ACK_TIMEOUT_MS = 8000;
-const HISTORY_PAGE = LIMITS.historyDefault;
+const HISTORY_PAGE = FIELD_LIMITS.historyDefault;
 /** A found message is shown with this many messages around it. */
 const WINDOW_PAGE = 50;
 const SEARCH_LIMIT = 30;
@@ -444,7 +444,7 @@ export function startSession(user: User, root: HTMLElement, onEnd: SessionEnd): 
             existing && !existing.joined
               ? `A public room called “${existing.name}” already exists: join it under Public rooms.`
               : "A public room with that name already exists.",
-          BAD_REQUEST: `Room names are 1–${LIMITS.roomName} characters and not only spaces.`,
+          BAD_REQUEST: `Room names are 1–${FIELD_LIMITS.roomName} characters and not only spaces.`,
         });
       }
       store.upsertRoom(room);
@@ -483,7 +483,7 @@ export function startSession(user: User, root: HTMLElement, onEnd: SessionEnd): 
             CONFLICT: "This message was deleted meanwhile.",
             FORBIDDEN: "You can only edit your own messages.",
             NOT_FOUND: "This message no longer exists.",
-            BAD_REQUEST: `Messages are 1–${LIMITS.messageText} characters and not only spaces.`,
+            BAD_REQUEST: `Messages are 1–${FIELD_LIMITS.messageText} characters and not only spaces.`,
           });
         }
       },

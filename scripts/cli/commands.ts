@@ -1,7 +1,7 @@
 // The slash commands. Each prints one recognizable line when it is done
 // (`joined #x`, `-- 3 messages --`, ...), so whoever drives the CLI through
 // a pipe can wait for it.
-import { LIMITS, type Message, type Room } from "../../common/protocol";
+import { FIELD_LIMITS, type Message, type Room } from "../../common/protocol";
 import { CliError, count, formatContact, formatError, formatRoomRow, label } from "./format";
 import type { Session } from "./session";
 
@@ -70,12 +70,12 @@ const commands: Record<string, Command> = {
   },
   history: {
     usage: "/history [n]",
-    help: `show the last n messages of the current room with their seqs (default 20, at most ${LIMITS.historyMax})`,
+    help: `show the last n messages of the current room with their seqs (default 20, at most ${FIELD_LIMITS.historyMax})`,
     async run(s, args) {
       const room = s.requireCurrent();
       const limit = args ? Number(args) : 20;
-      if (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.historyMax) {
-        throw new CliError("USAGE", `/history [n]: n is a whole number from 1 to ${LIMITS.historyMax}`);
+      if (!Number.isInteger(limit) || limit < 1 || limit > FIELD_LIMITS.historyMax) {
+        throw new CliError("USAGE", `/history [n]: n is a whole number from 1 to ${FIELD_LIMITS.historyMax}`);
       }
       const messages = await s.client.call("history", { roomId: room.id, limit });
       for (const m of messages) s.print(await s.render(m, { seq: true }));

@@ -2,7 +2,7 @@
 // authorize from the membership cache (no database read), one write
 // transaction that assigns seq and inserts, then one broadcast. Only a
 // committed message is answered or broadcast.
-import { LIMITS, mentionedUsernames, type Empty, type Message, type Payload, type User } from "../../common/protocol";
+import { FIELD_LIMITS, mentionedUsernames, type Empty, type Message, type Payload, type User } from "../../common/protocol";
 import { errors } from "../errors";
 import { assertCanRead, assertMember, requireRoom, type Chat } from "./chat";
 
@@ -72,7 +72,7 @@ export async function deleteMessage(chat: Chat, user: User, { messageId }: Paylo
 
 export async function history(chat: Chat, user: User, { roomId, before, after, limit }: Payload<"history">): Promise<Message[]> {
   assertCanRead(await requireRoom(chat, roomId), user);
-  return chat.storage.history(roomId, { before, after, limit: limit ?? LIMITS.historyDefault });
+  return chat.storage.history(roomId, { before, after, limit: limit ?? FIELD_LIMITS.historyDefault });
 }
 
 /** Letters and digits in any script; everything else only separates words. */
@@ -81,5 +81,5 @@ const WORD = /[\p{L}\p{N}]+/gu;
 export async function search(chat: Chat, user: User, { query, roomId, limit }: Payload<"search">): Promise<Message[]> {
   if (roomId !== undefined) assertCanRead(await requireRoom(chat, roomId), user);
   const words = [...new Set(query.match(WORD) ?? [])].slice(0, 16);
-  return chat.storage.search({ userId: user.id, words, roomId, limit: limit ?? LIMITS.searchDefault });
+  return chat.storage.search({ userId: user.id, words, roomId, limit: limit ?? FIELD_LIMITS.searchDefault });
 }
