@@ -152,6 +152,19 @@ describe("socket handshake", () => {
     await expect(h.connect(s, token)).rejects.toThrow("UNAUTHORIZED");
   });
 
+  test("a client naming a protocol version the server does not speak is refused with UNSUPPORTED_PROTOCOL; v1 and no version connect", async () => {
+    const s = await h.startServer();
+    const alice = await h.register(s);
+    const refused = await h.connect(s, alice.token, { auth: { protocol: 2 } }).then(
+      () => null,
+      (err: Error & { data?: unknown }) => err,
+    );
+    expect(refused?.message).toBe("UNSUPPORTED_PROTOCOL");
+    expect(refused?.data).toEqual({ supported: [1] });
+    expect((await h.connect(s, alice.token, { auth: { protocol: 1 } })).connected).toBe(true);
+    expect((await h.connect(s, alice.token)).connected).toBe(true);
+  });
+
   test("a valid token connects, and every socket of the user gets the user's events", async () => {
     const s = await h.startServer();
     const alice = await h.user(s);

@@ -10,6 +10,15 @@ export { codePointLength, FIELD_LIMITS, mentionedUsernames, roomNameKey, USERNAM
 
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * What a client passes as `io(url, { auth })`. `protocol` is optional, so a
+ * v1 client that predates it still connects; a client that names a version
+ * the server does not speak is refused with `connect_error` whose message is
+ * `UNSUPPORTED_PROTOCOL` and whose `data` is `{ supported: number[] }`.
+ */
+export type HandshakeAuth = { token?: string; protocol?: number };
+export const UNSUPPORTED_PROTOCOL = "UNSUPPORTED_PROTOCOL";
+
 // ---------------------------------------------------------------- errors
 
 export const ERROR_CODES = [
@@ -167,18 +176,3 @@ export type ServerToClientEvents = {
   read: (event: { roomId: string; user: User; seq: number }) => void;
   presence: (event: { user: User; online: boolean }) => void;
 };
-
-/**
- * Between nodes sharing an adapter: each node caches room membership, so a
- * change made on one node is announced to the others.
- */
-export type InterServerEvents = {
-  "membership:changed": (change: { roomId: string; userId: string; member: boolean }) => void;
-};
-
-export type SocketData = {
-  user: User;
-  /** Hash of the token the socket authenticated with, so logout can find it. */
-  tokenHash: string;
-};
-

@@ -79,9 +79,13 @@ export function harness() {
   }
 
   /** A raw socket.io-client socket, connected (rejects with the connect_error). */
-  function connect(server: { url: string }, token: unknown, options: { reconnection?: boolean } = {}): Promise<ClientSocket> {
+  function connect(
+    server: { url: string },
+    token: unknown,
+    options: { reconnection?: boolean; auth?: Record<string, unknown> } = {},
+  ): Promise<ClientSocket> {
     const socket: ClientSocket = io(server.url, {
-      auth: { token },
+      auth: { token, ...options.auth },
       transports: ["websocket"],
       reconnection: options.reconnection ?? false,
       forceNew: true,

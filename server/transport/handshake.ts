@@ -5,6 +5,7 @@
 // misses no broadcast.
 import type { Logger } from "pino";
 import type { Accounts } from "../accounts/accounts";
+import { PROTOCOL_VERSION, UNSUPPORTED_PROTOCOL } from "../../common/protocol";
 import type { Storage } from "../storage/storage";
 import { isAllowedOrigin, sessionTokenFromCookies } from "./session-cookie";
 import { ioRooms, type ChatServer } from "./types";
@@ -22,6 +23,10 @@ export function authenticateHandshakes(io: ChatServer, { accounts, storage, logg
   io.use(async (socket, next) => {
     try {
       const { headers, auth } = socket.handshake;
+      // Checked before the token, so an outdated page learns to reload rather than to sign in again.
+      if (auth?.protocol !== undefined && auth.protocol !== PROTOCOL_VERSION) {
+        return next(Object.assign(new Error(UNSUPPORTED_PROTOCOL), { data: { supported: [PROTOCOL_VERSION] } }));
+      }
       // Node scripts send auth.token; the page relies on its httpOnly cookie,
       // which only counts when the handshake comes from an allowed page.
       const token =

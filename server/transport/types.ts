@@ -1,5 +1,20 @@
 import type { Server, Socket } from "socket.io";
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../../common/protocol";
+import type { ClientToServerEvents, ServerToClientEvents, User } from "../../common/protocol";
+
+/**
+ * Between nodes sharing an adapter: each node caches room membership, so a
+ * change made on one node is announced to the others. Server-only, so it
+ * lives here rather than in the protocol module the page imports.
+ */
+export type InterServerEvents = {
+  "membership:changed": (change: { roomId: string; userId: string; member: boolean }) => void;
+};
+
+export type SocketData = {
+  user: User;
+  /** Hash of the token the socket authenticated with, so logout can find it. */
+  tokenHash: string;
+};
 
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
