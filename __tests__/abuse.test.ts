@@ -2,7 +2,7 @@
 // shown by a test that fails without it.
 import { io } from "socket.io-client";
 import type { ClientSocket } from "../common/client";
-import { call, callRaw, harness, next, ok, PASSWORD, uniqueName } from "./helpers/harness";
+import { call, callRaw, flush, harness, next, ok, PASSWORD, record, uniqueName } from "./helpers/harness";
 
 const h = harness();
 
@@ -29,16 +29,100 @@ test("a flooding user is limited; another user's messages still go through; noth
   expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 35 }, (_, i) => i + 1));
 });
 
-test("every other event is limited per socket; the user's other sockets are not", async () => {
+test("every other event counts per user: across the user's sockets, across reconnects, malformed ones and typing included", async () => {
   const s = await h.startServer({ limits: { eventsPerWindow: 10, eventWindowSeconds: 60 } });
   const alice = await h.user(s);
-  const results = await Promise.all(Array.from({ length: 15 }, () => call(alice.socket, "room:list", {})));
-  expect(results.filter((r) => r.ok)).toHaveLength(10);
-  expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.error.code === "RATE_LIMITED")).toBe(true);
-  // Garbage counts too: a flood of malformed events is refused before it is parsed.
-  expect(await callRaw(alice.socket, "history", "garbage")).toMatchObject({ ok: false, error: { code: "RATE_LIMITED" } });
+  const bob = await h.user(s);
+  // Four valid calls, two malformed ones, two typing events (malformed and not): eight of ten.
+  for (let i = 0; i < 4; i++) expect((await call(alice.socket, "room:list", {})).ok).toBe(true);
+  expect(await callRaw(alice.socket, "history", "garbage")).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
+  expect(await callRaw(alice.socket, "room:join", { roomId: 42 })).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
+  alice.socket.emit("typing", "not a payload" as never);
+  alice.socket.emit("typing", { roomId: "no-such-room", typing: true });
+  // The ninth: its answer also says the typing events were handled (socket.io drops events that arrive with a disconnect).
+  expect((await call(alice.socket, "room:list", {})).ok).toBe(true);
+  // A fresh socket, as after a reconnect, starts nothing afresh.
+  alice.socket.disconnect();
+  const again = await h.connect(s, alice.token);
+  const results = await Promise.all(Array.from({ length: 3 }, () => call(again, "room:list", {})));
+  expect(results.map((r) => (r.ok ? "ok" : r.error.code))).toEqual(["ok", "RATE_LIMITED", "RATE_LIMITED"]);
   const otherTab = await h.connect(s, alice.token);
-  expect((await call(otherTab, "room:list", {})).ok).toBe(true);
+  expect(await call(otherTab, "room:list", {})).toMatchObject({ ok: false, error: { code: "RATE_LIMITED" } });
+  // Another user is not slowed down.
+  expect((await call(bob.socket, "room:list", {})).ok).toBe(true);
+});
+
+test("edits and deletes count with messages: the 31st change in the window is limited and not broadcast", async () => {
+  const s = await h.startServer({ limits: { messagesPerWindow: 30, messageWindowSeconds: 60 } });
+  const [alice, bob] = await Promise.all([h.user(s), h.user(s)]);
+  const room = await ok(alice.socket, "room:create", { name: uniqueName("edits") });
+  await ok(bob.socket, "room:join", { roomId: room.id });
+  const m = await ok(alice.socket, "message", { roomId: room.id, text: "v0", clientId: "e0" });
+  const updates = record(bob.socket, "message:updated");
+  const edits = [];
+  for (let i = 1; i <= 30; i++) edits.push(await call(alice.socket, "message:edit", { messageId: m.id, text: `v${i}` }));
+  expect(edits.filter((r) => r.ok)).toHaveLength(29);
+  expect(edits.slice(-1)[0]).toMatchObject({ ok: false, error: { code: "RATE_LIMITED" } });
+  expect(await call(alice.socket, "message:delete", { messageId: m.id })).toMatchObject({ ok: false, error: { code: "RATE_LIMITED" } });
+  await flush(alice.socket, bob.socket);
+  expect(updates).toHaveLength(29);
+  expect((await ok(bob.socket, "history", { roomId: room.id }))[0]!.text).toBe("v29");
+});
+
+test("searches have their own per-user budget", async () => {
+  const s = await h.startServer({ limits: { searchesPerWindow: 3, searchWindowSeconds: 60 } });
+  const [alice, bob] = await Promise.all([h.user(s), h.user(s)]);
+  const answers = [];
+  for (let i = 0; i < 4; i++) answers.push(await call(alice.socket, "search", { query: `word${i}` }));
+  expect(answers.map((r) => (r.ok ? "ok" : r.error.code))).toEqual(["ok", "ok", "ok", "RATE_LIMITED"]);
+  expect((await call(bob.socket, "search", { query: "word" })).ok).toBe(true);
+});
+
+test("looking users up by name is limited per user, found or not, so names cannot be enumerated", async () => {
+  const s = await h.startServer({ limits: { lookupsPerWindow: 5, lookupWindowSeconds: 300 } });
+  const [alice, bob] = await Promise.all([h.user(s), h.user(s)]);
+  const priv = await ok(alice.socket, "room:create", { name: uniqueName("p"), private: true });
+  const tries = [
+    call(alice.socket, "contacts:add", { username: "nobody_1" }),
+    call(alice.socket, "dm:open", { username: "nobody_2" }),
+    call(alice.socket, "room:invite", { roomId: priv.id, username: "nobody_3" }),
+    call(alice.socket, "contacts:add", { username: bob.user.username }),
+    call(alice.socket, "contacts:remove", { username: "nobody_4" }),
+  ];
+  expect((await Promise.all(tries)).map((r) => (r.ok ? "ok" : r.error.code))).toEqual(["NOT_FOUND", "NOT_FOUND", "NOT_FOUND", "ok", "NOT_FOUND"]);
+  expect(await call(alice.socket, "dm:open", { username: bob.user.username })).toMatchObject({ ok: false, error: { code: "RATE_LIMITED" } });
+});
+
+test("rooms: creations per hour and rooms per user are capped", async () => {
+  const s = await h.startServer({ limits: { roomCreatesPerHour: 3, roomsPerUser: 1_000 } });
+  const alice = await h.user(s);
+  const made = [];
+  for (let i = 0; i < 4; i++) made.push(await call(alice.socket, "room:create", { name: uniqueName("r") }));
+  expect(made.map((r) => (r.ok ? "ok" : r.error.code))).toEqual(["ok", "ok", "ok", "RATE_LIMITED"]);
+
+  const capped = await h.startServer({ limits: { roomCreatesPerHour: 1_000, roomsPerUser: 2 } });
+  const bob = await h.user(capped);
+  await ok(bob.socket, "room:create", { name: uniqueName("a") });
+  await ok(bob.socket, "room:create", { name: uniqueName("b"), private: true });
+  const third = await call(bob.socket, "room:create", { name: uniqueName("c") });
+  expect(third).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+  // dms are not rooms one creates: still open.
+  const carol = await h.register(capped);
+  expect((await call(bob.socket, "dm:open", { username: carol.user.username })).ok).toBe(true);
+});
+
+test("handshakes are limited per user, and per address before any database read", async () => {
+  const s = await h.startServer({ limits: { handshakesPerUserPerMinute: 3, handshakesPerAddressPerMinute: 1_000 } });
+  const alice = await h.register(s);
+  for (let i = 0; i < 3; i++) (await h.connect(s, alice.token)).disconnect();
+  await expect(h.connect(s, alice.token)).rejects.toThrow("RATE_LIMITED");
+  const bob = await h.register(s);
+  expect((await h.connect(s, bob.token)).connected).toBe(true);
+
+  const byAddress = await h.startServer({ limits: { handshakesPerUserPerMinute: 1_000, handshakesPerAddressPerMinute: 3 } });
+  const carol = await h.register(byAddress);
+  for (let i = 0; i < 3; i++) await h.connect(byAddress, "A".repeat(43)).catch(() => {}); // unknown tokens count too
+  await expect(h.connect(byAddress, carol.token)).rejects.toThrow("RATE_LIMITED");
 });
 
 test("registrations and login attempts are limited per address", async () => {
@@ -74,7 +158,7 @@ test("a 2 MB frame disconnects only its own socket", async () => {
 });
 
 test("a client that stops reading is disconnected once its queue passes the bound, and others carry on", async () => {
-  const s = await h.startServer({ limits: { maxQueuedPackets: 50 } });
+  const s = await h.startServer({ limits: { maxQueuedBytes: 200_000, congestedQueuedBytes: 100_000 } });
   const [sender, stalled] = await Promise.all([h.user(s), h.register(s)]);
   const room = await ok(sender.socket, "room:create", { name: uniqueName("slow") });
   const slow: ClientSocket = io(s.url, { auth: { token: stalled.token }, transports: ["websocket"], reconnection: false, forceNew: true });

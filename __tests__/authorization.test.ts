@@ -271,6 +271,14 @@ const MATRIX: { [E in AckedEvent]: Row<E> } = {
       left: "FORBIDDEN", dmParticipant: "ok", dmOutsider: "FORBIDDEN", author: "ok", nonAuthor: "ok",
     },
   },
+  // Beyond protocol v1: lists public rooms only, so open to everyone.
+  "room:browse": {
+    payload: () => ({ query: "pub" }),
+    answers: {
+      publicMember: "ok", publicNonMember: "ok", privateMember: "ok", privateNonMember: "ok", invited: "ok",
+      left: "ok", dmParticipant: "ok", dmOutsider: "ok", author: "ok", nonAuthor: "ok",
+    },
+  },
 };
 
 /** Every client event with an ack, straight from the protocol module. */

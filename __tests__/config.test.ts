@@ -1,6 +1,7 @@
 // Configuration is validated at start, with a message that names the variable.
 import { resolve } from "node:path";
-import { ConfigError, DEFAULT_SQLITE_PATH, loadConfig } from "../server/config";
+import { ConfigError, DEFAULT_SQLITE_PATH, limitVariable, loadConfig } from "../server/config";
+import { DEFAULT_ABUSE_LIMITS } from "../server/limits";
 
 describe("loadConfig", () => {
   test("defaults: port 3000, all interfaces, SQLite under ./data, one node", () => {
@@ -12,7 +13,25 @@ describe("loadConfig", () => {
       logLevel: "info",
       corsOrigins: [],
       trustProxy: false,
+      limits: DEFAULT_ABUSE_LIMITS,
+      rateLimitsOff: false,
     });
+  });
+
+  test("every abuse limit can be set as LIMIT_<NAME>; RATE_LIMITS=off lifts every rate and cap but the slow-consumer bound", () => {
+    expect(limitVariable("messagesPerWindow")).toBe("LIMIT_MESSAGES_PER_WINDOW");
+    for (const key of Object.keys(DEFAULT_ABUSE_LIMITS) as Array<keyof typeof DEFAULT_ABUSE_LIMITS>) {
+      // The two queue marks must stay in order: the congested mark at most the bound.
+      const value = key === "congestedQueuedBytes" ? DEFAULT_ABUSE_LIMITS.maxQueuedBytes : key === "maxQueuedBytes" ? 8 << 20 : 12345;
+      expect(loadConfig({ [limitVariable(key)]: String(value) }).limits[key]).toBe(value);
+    }
+    const off = loadConfig({ RATE_LIMITS: "off" });
+    expect(off.rateLimitsOff).toBe(true);
+    expect(off.limits.messagesPerWindow).toBeGreaterThanOrEqual(1_000_000_000);
+    expect(off.limits.socketsPerUser).toBeGreaterThanOrEqual(1_000_000_000);
+    expect(off.limits.loginFailures).toBeGreaterThanOrEqual(1_000_000_000);
+    expect(off.limits.maxQueuedBytes).toBe(DEFAULT_ABUSE_LIMITS.maxQueuedBytes);
+    expect(loadConfig({ RATE_LIMITS: "off", LIMIT_SOCKETS_PER_USER: "5" }).limits.socketsPerUser).toBe(5);
   });
 
   test("reads every variable; empty ones count as unset", () => {
@@ -46,6 +65,10 @@ describe("loadConfig", () => {
     ["LOG_LEVEL", "loud"],
     ["CORS_ORIGINS", "*"],
     ["CORS_ORIGINS", "https://ok.example, chat.example.com"],
+    ["RATE_LIMITS", "maybe"],
+    ["LIMIT_MESSAGES_PER_WINDOW", "0"],
+    ["LIMIT_MESSAGES_PER_WINDOW", "ten"],
+    ["LIMIT_CONGESTED_QUEUED_BYTES", String(DEFAULT_ABUSE_LIMITS.maxQueuedBytes + 1)],
   ])("a bad %s (%s) is refused with a message naming it", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

@@ -192,13 +192,17 @@ describe("contacts and presence", () => {
 });
 
 describe("room:members", () => {
-  test("lists members with online flags; public rooms to anyone, private rooms to members only", async () => {
+  test("lists members, with online flags for members only; public rooms to anyone, private rooms to members only", async () => {
     const { alice, bob, carol, room } = await setup();
     bob.socket.disconnect();
     await next(alice.socket, "presence", (p) => p.user.id === bob.user.id && !p.online);
-    const members = await ok(carol.socket, "room:members", { roomId: room.id });
+    const members = await ok(alice.socket, "room:members", { roomId: room.id });
     expect(members).toEqual(expect.arrayContaining([{ ...alice.user, online: true }, { ...bob.user, online: false }]));
     expect(members).toHaveLength(2);
+    // Carol is not in the room: she may see who is in it, not who of them is online.
+    const seenFromOutside = await ok(carol.socket, "room:members", { roomId: room.id });
+    expect(seenFromOutside).toEqual(expect.arrayContaining([alice.user, bob.user]));
+    expect(seenFromOutside).toHaveLength(2);
     const priv = await ok(alice.socket, "room:create", { name: uniqueName("p"), private: true });
     expect(code(await call(carol.socket, "room:members", { roomId: priv.id }))).toBe("FORBIDDEN");
     expect(code(await call(carol.socket, "room:members", { roomId: "nope" }))).toBe("NOT_FOUND");

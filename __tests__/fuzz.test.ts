@@ -29,6 +29,7 @@ import { ERROR_CODES, Payloads, type AckEventName, type AuthResponse, type Error
 import { createApp, type App } from "../server/app";
 import { openSqlite } from "../server/storage/sqlite";
 import type { Storage } from "../server/storage/storage";
+import { MAX_QUERY_WORDS, queryPrefixes } from "../server/chat/search-terms";
 import { callRaw, NO_ABUSE_LIMITS, ok, PASSWORD, tempDir, uniqueName } from "./helpers/harness";
 
 // ---------------------------------------------------------------- the events
@@ -64,17 +65,18 @@ const LOOKUPS = {
   "contacts:remove": ["username"],
   "contacts:list": [],
   "room:members": ["roomId"],
+  "room:browse": [],
 } as const satisfies Record<AckEvent, readonly LookupField[]>;
 const FUZZED_EVENTS = Object.keys(LOOKUPS).sort() as AckEvent[];
 const lookupsOf = (event: AckEvent): readonly LookupField[] => LOOKUPS[event];
 /** Events that look something up: each one is in the NOT_FOUND property. */
 const LOOKUP_EVENTS = FUZZED_EVENTS.filter((e) => lookupsOf(e).length > 0);
 
-/** Events whose payload is `{}`: any object is valid, only non-objects are malformed. */
-const EMPTY_PAYLOAD = new Set<AckEvent>(["room:list", "contacts:list"]);
+/** Events whose every field is optional: `{}` (or any object of other keys) is valid, non-objects are malformed. */
+const EMPTY_PAYLOAD = new Set<AckEvent>(["room:list", "contacts:list", "room:browse"]);
 
 /** Events that store nothing whatever they are given, so a fuzzer may send them valid payloads too. */
-const READ_ONLY = new Set<AckEvent>(["room:list", "history", "search", "contacts:list", "room:members"]);
+const READ_ONLY = new Set<AckEvent>(["room:list", "history", "search", "contacts:list", "room:members", "room:browse"]);
 
 /** Generated cases per property: the file's case budget. */
 const RUNS = {
@@ -122,7 +124,8 @@ function protocolAccepts(event: AckEvent, p: unknown): boolean {
       return true;
     case "room:create":
       // 1–64 characters; the project also refuses names that are only white space.
-      return visible(f("name"), 64) && optional(f("private"), (v) => typeof v === "boolean");
+      // The project also refuses format characters (Unicode Cf) in names.
+      return visible(f("name"), 64) && !/\p{Cf}/u.test(f("name") as string) && optional(f("private"), (v) => typeof v === "boolean");
     case "room:join":
     case "room:leave":
       return isId(f("roomId"));
@@ -149,10 +152,22 @@ function protocolAccepts(event: AckEvent, p: unknown): boolean {
     case "read":
       return isId(f("roomId")) && isSeq(f("seq"));
     case "search":
-      // The project bounds a query to 1–256 characters.
-      return chars(f("query"), 1, 256) && optional(f("roomId"), isId) && optional(f("limit"), isLimit);
+      // The project bounds a query to 1–256 characters and 8 words (after words that begin another are dropped).
+      return (
+        chars(f("query"), 1, 256) &&
+        queryPrefixes(f("query") as string).length <= MAX_QUERY_WORDS &&
+        optional(f("roomId"), isId) &&
+        optional(f("limit"), isLimit)
+      );
     case "room:members":
       return isId(f("roomId"));
+    case "room:browse":
+      // The project bounds the name fragment and the cursor (an opaque string) and pages of 1–100.
+      return (
+        optional(f("query"), (v) => typeof v === "string" && v.length <= 256) &&
+        optional(f("cursor"), (v) => typeof v === "string" && v.length <= 256) &&
+        optional(f("limit"), isLimit)
+      );
   }
 }
 
@@ -358,8 +373,8 @@ async function snapshot() {
     counts,
     rows,
     histories,
-    aliceRooms: await fx.storage.listRooms(fx.alice.user.id),
-    bobRooms: await fx.storage.listRooms(fx.bob.user.id),
+    aliceRooms: await fx.storage.listRooms(fx.alice.user.id, { unjoinedPublic: 1000 }),
+    bobRooms: await fx.storage.listRooms(fx.bob.user.id, { unjoinedPublic: 1000 }),
     aliceContacts: await fx.storage.contacts(fx.alice.user.id),
     bobContacts: await fx.storage.contacts(fx.bob.user.id),
     // Over the wire too: what a client sees.
@@ -517,7 +532,15 @@ const badUsername = fc.oneof(
   fc.tuple(fc.stringMatching(/^[a-z]{3,10}$/), fc.constantFrom(" ", "!", "/", "é", "\u0000", "😀", "\t", "'", '"', "%")).map(([a, b]) => a + b),
 );
 const badText = fc.oneof(notAString, fc.constant(""), whitespaceOnly(40), tooLong(4001), fc.constant("😀".repeat(4001)));
-const badRoomName = fc.oneof(notAString, fc.constant(""), whitespaceOnly(70), tooLong(65), fc.constant(" " + "a".repeat(64)));
+const badRoomName = fc.oneof(
+  notAString,
+  fc.constant(""),
+  whitespaceOnly(70),
+  tooLong(65),
+  fc.constant(" " + "a".repeat(64)),
+  fc.constantFrom("general\u200B", "\u202Eevil", "a\u2066b", "\uFEFFbom"),
+);
+const badBrowseText = fc.oneof(notAString, tooLong(257));
 const badClientId = fc.oneof(notAString, fc.constant(""), tooLong(65));
 const badQuery = fc.oneof(notAString, fc.constant(""), tooLong(257));
 
@@ -535,6 +558,11 @@ function validBase(event: AckEvent): fc.Arbitrary<Payload> {
     case "room:list":
     case "contacts:list":
       return fc.constant({});
+    case "room:browse":
+      return fc.record(
+        { query: fc.constantFrom("", "fuzz", "ROOM", "é"), cursor: fc.constantFrom("", "m", "fuzzroom"), limit: fc.integer({ min: 1, max: 100 }) },
+        { requiredKeys: [] },
+      );
     case "room:join":
     case "room:leave":
     case "room:members":
@@ -574,6 +602,12 @@ function fieldRules(event: AckEvent): Record<string, { bad: fc.Arbitrary<unknown
     case "room:list":
     case "contacts:list":
       return {};
+    case "room:browse":
+      return {
+        query: { bad: badBrowseText, required: false },
+        cursor: { bad: badBrowseText, required: false },
+        limit: { bad: badLimit, required: false },
+      };
     case "room:join":
     case "room:leave":
       return { roomId: { bad: badId, required: true } };
@@ -850,7 +884,7 @@ describe("binary attachments", () => {
     );
   });
 
-  test("a binary payload where `{}` is expected (room:list, contacts:list) is BAD_REQUEST", async () => {
+  test("a binary payload where `{}` is expected (room:list, contacts:list, room:browse) is BAD_REQUEST", async () => {
     const before = await snapshot();
     const answers: Record<string, unknown> = {};
     for (const event of EMPTY_PAYLOAD) {
@@ -1386,7 +1420,7 @@ describe("text that is not well-formed Unicode (lone surrogates)", () => {
           const result = await callRaw(fx.alice.socket, "room:create", { name: `${uniqueName("s")}${value}`, private: true });
           if (!result.ok) return expectRefusal(result, "BAD_REQUEST");
           const created = result.data as Room;
-          const listed = (await fx.storage.listRooms(fx.alice.user.id)).find((r) => r.id === created.id);
+          const listed = (await fx.storage.listRooms(fx.alice.user.id, { unjoinedPublic: 0 })).find((r) => r.id === created.id);
           expect({ acked: created.name, stored: listed?.name }).toStrictEqual({ acked: created.name, stored: created.name });
           return;
         }

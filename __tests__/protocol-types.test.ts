@@ -24,6 +24,7 @@ test("ack data and payload types follow the protocol", () => {
       "message:delete",
       "message:edit",
       "read",
+      "room:browse",
       "room:create",
       "room:invite",
       "room:join",

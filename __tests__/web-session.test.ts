@@ -37,7 +37,10 @@ test("register sets an httpOnly, SameSite=Strict session cookie that /api/me and
   const me = await fetch(`${s.url}/api/me`, { headers: { cookie } });
   expect(await me.json()).toEqual({ user: body.user });
 
-  const out = await fetch(`${s.url}/api/logout`, { method: "POST", headers: { cookie } });
+  // A cookie-carried POST must come from the server's own page, as a browser's carries an Origin.
+  expect((await fetch(`${s.url}/api/logout`, { method: "POST", headers: { cookie } })).status).toBe(403);
+  expect((await fetch(`${s.url}/api/logout`, { method: "POST", headers: { cookie, origin: "http://evil.example" } })).status).toBe(403);
+  const out = await fetch(`${s.url}/api/logout`, { method: "POST", headers: { cookie, origin: s.url } });
   expect(out.status).toBe(204);
   expect(out.headers.get("set-cookie")).toMatch(/chat_session=;.*Max-Age=0/i);
   expect((await fetch(`${s.url}/api/me`, { headers: { cookie } })).status).toBe(401);
@@ -108,4 +111,60 @@ test("behind a TLS proxy (TRUST_PROXY), the session cookie is also Secure", asyn
     body: JSON.stringify({ username: uniqueName(), password: PASSWORD }),
   });
   expect(plain.headers.get("set-cookie")).not.toMatch(/Secure/i);
+});
+
+test("a page's sign-in answer leaves the token out (the cookie carries it); a script's answer carries it", async () => {
+  const s = await h.startServer();
+  const username = uniqueName();
+  const fromPage = await fetch(`${s.url}/api/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: s.url },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  expect(fromPage.status).toBe(201);
+  const pageBody = await fromPage.json();
+  expect(pageBody).toEqual({ user: { id: expect.any(String), username } });
+  const cookie = (fromPage.headers.get("set-cookie") ?? "").split(";")[0]!;
+  expect((await fetch(`${s.url}/api/me`, { headers: { cookie } })).status).toBe(200);
+
+  const pageLogin = await fetch(`${s.url}/api/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: s.url },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  expect(Object.keys(await pageLogin.json())).toEqual(["user"]);
+  const scriptLogin = await fetch(`${s.url}/api/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  expect(await scriptLogin.json()).toEqual({ token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), user: pageBody.user });
+});
+
+test("another site's page cannot post to the account routes at all", async () => {
+  const s = await h.startServer();
+  const res = await fetch(`${s.url}/api/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: "http://evil.example" },
+    body: JSON.stringify({ username: uniqueName(), password: PASSWORD }),
+  });
+  expect(res.status).toBe(403);
+  expect(await res.json()).toEqual({ error: { code: "FORBIDDEN", message: expect.any(String) } });
+});
+
+test("over HTTPS the session cookie takes the __Host- prefix, and is read back under it", async () => {
+  const s = await h.startServer({ trustProxy: "loopback" });
+  const res = await fetch(`${s.url}/api/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-proto": "https" },
+    body: JSON.stringify({ username: uniqueName(), password: PASSWORD }),
+  });
+  const setCookie = res.headers.get("set-cookie") ?? "";
+  expect(setCookie).toMatch(/^__Host-chat_session=[A-Za-z0-9_-]{43};/);
+  expect(setCookie).toMatch(/;\s*Secure/i);
+  expect(setCookie).not.toMatch(/Domain=/i);
+  const cookie = setCookie.split(";")[0]!;
+  expect((await fetch(`${s.url}/api/me`, { headers: { cookie } })).status).toBe(200);
+  const socket = await connectWithHeaders(s.url, { cookie, origin: s.url });
+  expect(socket.connected).toBe(true);
 });

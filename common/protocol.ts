@@ -56,7 +56,15 @@ export const Username = z.string().regex(USERNAME_PATTERN, "username must be 3-3
 export const Password = textOf(8, 256, "password");
 /** Room, message and user ids are opaque strings to clients. */
 export const Id = z.string().min(1).max(64);
-export const RoomName = visibleText(64, "room name").transform((s) => s.trim());
+/**
+ * Format characters (Unicode Cf: zero-width spaces and joiners, bidi
+ * overrides) are invisible or reorder text: in a name they make look-alikes
+ * of other rooms and scramble the lists that show them.
+ */
+const FORMAT_CHARACTER = /\p{Cf}/u;
+export const RoomName = visibleText(64, "room name")
+  .refine((s) => !FORMAT_CHARACTER.test(s), { message: "room name must not contain invisible or direction-changing characters" })
+  .transform((s) => s.trim());
 export const MessageText = visibleText(4000, "text");
 export const ClientId = textOf(1, 64, "clientId");
 const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -90,6 +98,17 @@ export const Payloads = {
   "contacts:list": z.object({}),
   /** Beyond protocol v1: who is in a room, for a member list with online dots. */
   "room:members": z.object({ roomId: Id }),
+  /**
+   * Beyond protocol v1: public rooms by name, a page at a time (room:list
+   * holds only some of the public rooms a user has not joined). `query` is
+   * matched anywhere in the name, ignoring case; `cursor` is the previous
+   * page's `nextCursor`.
+   */
+  "room:browse": z.object({
+    query: z.string().max(FIELD_LIMITS.roomName * 4).optional(),
+    cursor: z.string().max(FIELD_LIMITS.roomName * 4).optional(),
+    limit: Limit(FIELD_LIMITS.browseMax).optional(),
+  }),
 } as const;
 
 export type Payloads = typeof Payloads;
@@ -135,6 +154,9 @@ export type SystemEvent = {
   at: number;
 };
 export type Contact = User & { online: boolean };
+/** A room member; `online` is told only to the room's own members. */
+export type RoomMember = User & { online?: boolean };
+export type RoomPage = { rooms: Room[]; nextCursor: string | null };
 export type Empty = Record<string, never>;
 
 export type AuthResponse = { token: string; user: User };
@@ -156,7 +178,8 @@ export type AckData = {
   "contacts:add": Empty;
   "contacts:remove": Empty;
   "contacts:list": Contact[];
-  "room:members": Contact[];
+  "room:members": RoomMember[];
+  "room:browse": RoomPage;
 };
 export type AckEventName = keyof AckData;
 

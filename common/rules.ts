@@ -47,4 +47,6 @@ export const FIELD_LIMITS = {
   historyMax: 100,
   searchDefault: 20,
   searchMax: 100,
+  browseDefault: 50,
+  browseMax: 100,
 } as const;

@@ -10,13 +10,14 @@ import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { Server } from "socket.io";
 import { createAccounts, createLoginGuard, type Accounts } from "./accounts/accounts";
-import { createChat, type Chat } from "./chat/chat";
+import { createChat, DEFAULT_CAPS, type Chat, type ChatCaps } from "./chat/chat";
 import { TypingTracker } from "./chat/typing";
 import { createGuards, DEFAULT_ABUSE_LIMITS, type LimiterStore, type AbuseLimits } from "./limits";
 import type { Storage } from "./storage/storage";
 import { accountRoutes, errorHandler, healthRoute } from "./transport/http-routes";
 import { authenticateHandshakes } from "./transport/handshake";
 import { boundSendQueue } from "./transport/send-queue";
+import { disconnectAtExpiry, purgeExpiredTokens } from "./transport/session-expiry";
 import { registerHandlers } from "./transport/socket-handlers";
 import { socketEffects } from "./transport/socket-effects";
 import { ioRooms, type ChatServer } from "./transport/types";
@@ -32,6 +33,10 @@ export type AppOptions = {
   limiterStore?: LimiterStore;
   /** How long a typing indicator lasts without a refresh. */
   typingTimeoutMs?: number;
+  /** How long a session token lasts (30 days by default). */
+  tokenTtlMs?: number;
+  /** Bounds on single requests (chat/chat.ts); each one left out keeps its default. */
+  caps?: Partial<Omit<ChatCaps, "roomsPerUser">>;
   /** Other origins whose pages may call this server (CORS) and use its session cookie. Same-origin only by default. */
   corsOrigins?: string[];
   /** Express's "trust proxy": set it behind a TLS-terminating proxy, so addresses and Secure cookies are right. */
@@ -69,10 +74,20 @@ export function createApp(options: AppOptions): App {
   });
 
   const effects = socketEffects(io, { clustered: false });
-  const chat = createChat(storage, effects, { typing: new TypingTracker(effects, options.typingTimeoutMs) });
+  const chat = createChat(storage, effects, {
+    typing: new TypingTracker(effects, options.typingTimeoutMs),
+    caps: { ...DEFAULT_CAPS, ...options.caps, roomsPerUser: limits.roomsPerUser },
+  });
   const accounts = createAccounts({
     storage,
-    loginGuard: createLoginGuard({ maxFailures: limits.loginFailures, windowSeconds: limits.loginFailureWindowSeconds }),
+    tokenTtlMs: options.tokenTtlMs,
+    loginGuard: createLoginGuard({
+      maxFailures: limits.loginFailures,
+      windowSeconds: limits.loginFailureWindowSeconds,
+      failuresBeforeDelay: limits.loginFailuresBeforeDelay,
+      delayCapSeconds: limits.loginDelayCapSeconds,
+      store: options.limiterStore,
+    }),
   });
   const guards = createGuards(limits, options.limiterStore);
 
@@ -96,7 +111,12 @@ export function createApp(options: AppOptions): App {
   app.get("/healthz", healthRoute(() => storage.ping(), logger));
   app.use(
     "/api",
-    accountRoutes({ accounts, guards, onLogout: (tokenHash) => io.in(ioRooms.token(tokenHash)).disconnectSockets(true) }),
+    accountRoutes({
+      accounts,
+      guards,
+      allowedOrigins: corsOrigins,
+      onLogout: (tokenHash) => io.in(ioRooms.token(tokenHash)).disconnectSockets(true),
+    }),
   );
   // The page: static files and the esbuild bundle (npm run build).
   const staticDir = options.staticDir ?? resolve("browser");
@@ -104,12 +124,22 @@ export function createApp(options: AppOptions): App {
   app.use(express.static(resolve(staticDir, "dist")));
   app.use(errorHandler(logger));
 
-  authenticateHandshakes(io, { accounts, storage, logger, socketsPerUser: limits.socketsPerUser, allowedOrigins: corsOrigins });
+  authenticateHandshakes(io, {
+    accounts,
+    storage,
+    guards,
+    logger,
+    socketsPerUser: limits.socketsPerUser,
+    allowedOrigins: corsOrigins,
+    trustProxy: app.get("trust proxy fn"),
+  });
   io.on("connection", (socket) => {
-    boundSendQueue(socket, limits.maxQueuedPackets, logger);
-    registerHandlers(socket, { chat, guards, logger });
+    const congested = boundSendQueue(socket, { maxBytes: limits.maxQueuedBytes, congestedBytes: limits.congestedQueuedBytes }, logger);
+    disconnectAtExpiry(socket);
+    registerHandlers(socket, { chat, guards, logger, congested });
   });
   io.on("membership:changed", ({ roomId, userId, member }) => void chat.rooms.setMember(roomId, userId, member));
+  const stopPurging = purgeExpiredTokens(accounts, logger);
 
   return {
     httpServer,
@@ -131,6 +161,7 @@ export function createApp(options: AppOptions): App {
       // io.close() disconnects every socket and closes the HTTP server;
       // idle keep-alive HTTP connections are dropped so it can finish.
       chat.typing.close();
+      stopPurging();
       const closed = new Promise<void>((done) => io.close(() => done()));
       httpServer.closeAllConnections();
       await closed;

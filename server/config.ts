@@ -3,6 +3,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { describeZodError } from "./errors";
+import { DEFAULT_ABUSE_LIMITS, limitsOff, type AbuseLimits } from "./limits";
 
 export type DatabaseConfig = { kind: "sqlite"; path: string } | { kind: "mysql"; url: string };
 
@@ -15,7 +16,20 @@ export type Config = {
   /** Other origins allowed to call the server from a page (CORS and the session cookie). */
   corsOrigins: string[];
   trustProxy: boolean | number | string;
+  /** Every abuse limit, from DEFAULT_ABUSE_LIMITS, LIMIT_* variables and RATE_LIMITS. */
+  limits: AbuseLimits;
+  /** RATE_LIMITS=off: every rate limit and cap is out of reach (load tests on a trusted network). */
+  rateLimitsOff: boolean;
 };
+
+/** `messagesPerWindow` is set by LIMIT_MESSAGES_PER_WINDOW, and so on for every key of AbuseLimits. */
+export const limitVariable = (key: keyof AbuseLimits) => `LIMIT_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+const LimitValue = z
+  .string()
+  .regex(/^\d{1,12}$/, "must be a whole number")
+  .transform(Number)
+  .refine((n) => n >= 1, "must be at least 1");
 
 export const DEFAULT_SQLITE_PATH = "./data/chat.db";
 
@@ -52,6 +66,8 @@ const Env = z.object({
     .string()
     .transform((v): boolean | number | string => (v === "true" ? true : v === "false" ? false : /^\d+$/.test(v) ? Number(v) : v))
     .default(false),
+  RATE_LIMITS: z.enum(["on", "off"]).default("on"),
+  ...Object.fromEntries((Object.keys(DEFAULT_ABUSE_LIMITS) as Array<keyof AbuseLimits>).map((k) => [limitVariable(k), LimitValue.optional()])),
 });
 
 export class ConfigError extends Error {}
@@ -62,6 +78,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(given);
   if (!parsed.success) throw new ConfigError(`Bad configuration: ${describeZodError(parsed.error)}`);
   const e = parsed.data;
+  const givenLimits = Object.fromEntries(
+    (Object.keys(DEFAULT_ABUSE_LIMITS) as Array<keyof AbuseLimits>)
+      .map((k) => [k, (e as Record<string, unknown>)[limitVariable(k)]])
+      .filter(([, v]) => v !== undefined),
+  ) as Partial<AbuseLimits>;
+  const rateLimitsOff = e.RATE_LIMITS === "off";
+  const limits = { ...(rateLimitsOff ? limitsOff() : DEFAULT_ABUSE_LIMITS), ...givenLimits };
+  if (limits.congestedQueuedBytes > limits.maxQueuedBytes) {
+    throw new ConfigError(
+      `Bad configuration: ${limitVariable("congestedQueuedBytes")}: must not exceed ${limitVariable("maxQueuedBytes")} (${limits.maxQueuedBytes})`,
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -70,5 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.CORS_ORIGINS,
     trustProxy: e.TRUST_PROXY,
+    limits,
+    rateLimitsOff,
   };
 }

@@ -19,6 +19,8 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** For RATE_LIMITED: seconds until a retry may succeed (HTTP's Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "AppError";
@@ -36,7 +38,9 @@ export const errors = {
   messageNotFound: () => new AppError("NOT_FOUND", "No such message"),
   notFound: (message = "Not found") => new AppError("NOT_FOUND", message),
   conflict: (message: string) => new AppError("CONFLICT", message),
-  rateLimited: (message = "Too many requests; slow down") => new AppError("RATE_LIMITED", message),
+  rateLimited: (message = "Too many requests; slow down", retryAfterSeconds?: number) =>
+    new AppError("RATE_LIMITED", message, retryAfterSeconds),
+  congested: () => new AppError("RATE_LIMITED", "Your connection is behind on what the server sent; try again once it catches up"),
   internal: () => new AppError("INTERNAL", "Something went wrong on the server"),
 };
 

@@ -12,7 +12,8 @@ async function main(): Promise<void> {
     throw new ConfigError("REDIS_URL: the Redis adapter is not available in this version yet; unset it to run one node");
   }
   const storage = await openStorage(config.database);
-  const app = createApp({ storage, logger, corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
+  if (config.rateLimitsOff) logger.warn("RATE_LIMITS=off: every rate limit and cap is off; run this only on a trusted network");
+  const app = createApp({ storage, logger, corsOrigins: config.corsOrigins, trustProxy: config.trustProxy, limits: config.limits });
   const { url } = await app.listen(config.port, config.host);
   logger.info({ database: config.database.kind }, "server started");
   // The protocol's start-up line, printed whatever LOG_LEVEL says.

@@ -17,8 +17,14 @@ import type { Storage } from "../../server/storage/storage";
 export const NO_ABUSE_LIMITS: Partial<AbuseLimits> = {
   messagesPerWindow: 1_000_000,
   eventsPerWindow: 1_000_000,
+  searchesPerWindow: 1_000_000,
+  lookupsPerWindow: 1_000_000,
+  roomCreatesPerHour: 1_000_000,
+  roomsPerUser: 1_000_000,
   registrationsPerHour: 1_000_000,
   loginsPerMinute: 1_000_000,
+  handshakesPerUserPerMinute: 1_000_000,
+  handshakesPerAddressPerMinute: 1_000_000,
   socketsPerUser: 1000,
 };
 

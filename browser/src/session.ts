@@ -336,7 +336,9 @@ export function startSession(user: User, root: HTMLElement, onEnd: SessionEnd): 
     store.setMembers(roomId, { list: known?.list ?? null, loading: true, error: null });
     client.call("room:members", { roomId }).then(
       (list) => {
-        if (membersAsked.get(roomId) === ask) store.setMembers(roomId, { list, loading: false, error: null });
+        // Online flags are told to members only; a public room's visitor sees none.
+        const members = list.map((m) => ({ ...m, online: m.online ?? false }));
+        if (membersAsked.get(roomId) === ask) store.setMembers(roomId, { list: members, loading: false, error: null });
       },
       (err: unknown) => {
         if (membersAsked.get(roomId) !== ask) return;

@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { Server } from "socket.io";
 import type { Message, PayloadIn, Result } from "../../common/protocol";
 import { createApp, MAX_FRAME_BYTES } from "../../server/app";
-import type { AbuseLimits } from "../../server/limits";
+import { limitsOff, type AbuseLimits } from "../../server/limits";
 import { createLogger } from "../../server/logger";
 import { openSqlite } from "../../server/storage/sqlite";
 
@@ -33,14 +33,7 @@ export type CpuReply = { type: "cpu"; id: number; usage: NodeJS.CpuUsage };
 // Benchmark only: high enough that no limit is met by a run of any size. The
 // send-queue bound is raised too: the bare server has none, and a load
 // generator briefly behind its reads must not be cut off mid-run.
-const BENCH_LIMITS: Partial<AbuseLimits> = {
-  messagesPerWindow: 1_000_000_000,
-  eventsPerWindow: 1_000_000_000,
-  registrationsPerHour: 1_000_000,
-  loginsPerMinute: 1_000_000,
-  socketsPerUser: 1000,
-  maxQueuedPackets: 1_000_000,
-};
+const BENCH_LIMITS: Partial<AbuseLimits> = { ...limitsOff(), maxQueuedBytes: 1_000_000_000, congestedQueuedBytes: 1_000_000_000 };
 
 type Running = { url: string; stop(): Promise<void> };
 

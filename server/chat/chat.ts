@@ -8,11 +8,24 @@ import type { Effects } from "./effects";
 import { RoomCache, type CachedRoom } from "./room-cache";
 import { TypingTracker } from "./typing";
 
+/** Bounds on what one request may cost or one user may hold. */
+export type ChatCaps = {
+  /** Public and private rooms one user may create in all. */
+  roomsPerUser: number;
+  /** Public rooms not joined that room:list includes (room:browse pages through the rest). */
+  unjoinedPublicListed: number;
+  /** Index entries the rarest word of a search may match before the search is refused as too broad. */
+  searchMatches: number;
+};
+
+export const DEFAULT_CAPS: ChatCaps = { roomsPerUser: 100, unjoinedPublicListed: 50, searchMatches: 20_000 };
+
 export type Chat = {
   storage: Storage;
   rooms: RoomCache;
   effects: Effects;
   typing: TypingTracker;
+  caps: ChatCaps;
   now: () => number;
   newId: () => string;
 };
@@ -23,6 +36,7 @@ export function createChat(storage: Storage, effects: Effects, overrides: Partia
     effects,
     rooms: new RoomCache(storage),
     typing: new TypingTracker(effects),
+    caps: DEFAULT_CAPS,
     now: Date.now,
     newId: randomUUID,
     ...overrides,
@@ -35,13 +49,25 @@ export async function requireRoom(chat: Chat, roomId: string): Promise<CachedRoo
   return room;
 }
 
-/** Members may read any room; anyone may read a public one. */
-export function assertCanRead(room: CachedRoom, user: User): void {
-  if (room.record.kind !== "public" && !room.members.has(user.id)) throw errors.notMember();
+/**
+ * Whether the user is a member. The cache answers a yes at once; a no is
+ * checked against the database before it is believed, since a join made
+ * through another node may not have reached this node's cache yet.
+ */
+export async function isMember(chat: Chat, room: CachedRoom, userId: string): Promise<boolean> {
+  if (room.members.has(userId)) return true;
+  if (!(await chat.storage.isMember(room.record.id, userId))) return false;
+  await chat.rooms.setMember(room.record.id, userId, true);
+  return true;
 }
 
-export function assertMember(room: CachedRoom, user: User): void {
-  if (!room.members.has(user.id)) throw errors.notMember();
+/** Members may read any room; anyone may read a public one. */
+export async function assertCanRead(chat: Chat, room: CachedRoom, user: User): Promise<void> {
+  if (room.record.kind !== "public" && !(await isMember(chat, room, user.id))) throw errors.notMember();
+}
+
+export async function assertMember(chat: Chat, room: CachedRoom, user: User): Promise<void> {
+  if (!(await isMember(chat, room, user.id))) throw errors.notMember();
 }
 
 /** The room as `user` sees it (name of a dm, joined, read marker). */

@@ -1,10 +1,11 @@
 // Messages: send, edit, delete, history and search. The send path is:
 // authorize from the membership cache (no database read), one write
-// transaction that assigns seq and inserts, then one broadcast. Only a
-// committed message is answered or broadcast.
+// transaction that checks membership, assigns seq and inserts, then one
+// broadcast. Only a committed message is answered or broadcast.
 import { FIELD_LIMITS, mentionedUsernames, type Empty, type Message, type Payload, type User } from "../../common/protocol";
 import { errors } from "../errors";
 import { assertCanRead, assertMember, requireRoom, type Chat } from "./chat";
+import { MAX_QUERY_WORDS, queryPrefixes, termsOf } from "./search-terms";
 
 /**
  * `admit` is the abuse limit: it throws (RATE_LIMITED) past it. A retry of a
@@ -17,7 +18,7 @@ export async function sendMessage(
   { roomId, text, clientId }: Payload<"message">,
   admit: () => Promise<void> = async () => {},
 ): Promise<Message> {
-  assertMember(await requireRoom(chat, roomId), user);
+  await assertMember(chat, await requireRoom(chat, roomId), user);
   try {
     await admit();
   } catch (err) {
@@ -25,7 +26,7 @@ export async function sendMessage(
     if (original?.roomId === roomId) return original;
     throw err;
   }
-  const { created, message } = await chat.storage.insertMessage({
+  const result = await chat.storage.insertMessage({
     id: chat.newId(),
     roomId,
     sender: user,
@@ -33,21 +34,29 @@ export async function sendMessage(
     clientId,
     createdAt: chat.now(),
     mentions: mentionedUsernames(text),
+    terms: termsOf(text),
   });
-  if (!created) {
-    // A retry: answer with what was stored, broadcast nothing new.
-    if (message.roomId !== roomId) throw errors.conflict("That clientId was already used in another room");
-    return message;
+  switch (result.status) {
+    case "not-member":
+      // The cache was behind a leave made elsewhere; the database has the last word.
+      await chat.rooms.setMember(roomId, user.id, false);
+      throw errors.notMember();
+    case "duplicate":
+      // A retry: answer with what was stored, broadcast nothing new.
+      if (result.message.roomId !== roomId) throw errors.conflict("That clientId was already used in another room");
+      return result.message;
+    case "created":
+      chat.effects.emit({ rooms: [roomId] }, "message", result.message);
+      return result.message;
   }
-  chat.effects.emit({ rooms: [roomId] }, "message", message);
-  return message;
 }
 
-/** The message, if `user` wrote it. */
+/** The message, if `user` wrote it and is still a member of its room (asked of the database: edits are rare). */
 async function ownMessage(chat: Chat, user: User, messageId: string): Promise<Message> {
   const message = await chat.storage.findMessage(messageId);
   if (!message) throw errors.messageNotFound();
   if (message.sender.id !== user.id) throw errors.forbidden("Only the author may change a message");
+  if (!(await chat.storage.isMember(message.roomId, user.id))) throw errors.notMember();
   return message;
 }
 
@@ -55,7 +64,13 @@ export async function editMessage(chat: Chat, user: User, { messageId, text }: P
   const message = await ownMessage(chat, user, messageId);
   if (message.deleted) throw errors.conflict("A deleted message cannot be edited");
   if (message.text === text) return message;
-  const edited = await chat.storage.editMessage(messageId, text, mentionedUsernames(text), chat.now());
+  const edited = await chat.storage.editMessage({
+    messageId,
+    text,
+    mentions: mentionedUsernames(text),
+    terms: termsOf(text),
+    editedAt: chat.now(),
+  });
   if (!edited) throw errors.conflict("A deleted message cannot be edited");
   chat.effects.emit({ rooms: [edited.roomId] }, "message:updated", edited);
   return edited;
@@ -71,15 +86,21 @@ export async function deleteMessage(chat: Chat, user: User, { messageId }: Paylo
 }
 
 export async function history(chat: Chat, user: User, { roomId, before, after, limit }: Payload<"history">): Promise<Message[]> {
-  assertCanRead(await requireRoom(chat, roomId), user);
+  await assertCanRead(chat, await requireRoom(chat, roomId), user);
   return chat.storage.history(roomId, { before, after, limit: limit ?? FIELD_LIMITS.historyDefault });
 }
 
-/** Letters and digits in any script; everything else only separates words. */
-const WORD = /[\p{L}\p{N}]+/gu;
-
 export async function search(chat: Chat, user: User, { query, roomId, limit }: Payload<"search">): Promise<Message[]> {
-  if (roomId !== undefined) assertCanRead(await requireRoom(chat, roomId), user);
-  const words = [...new Set(query.match(WORD) ?? [])].slice(0, 16);
-  return chat.storage.search({ userId: user.id, words, roomId, limit: limit ?? FIELD_LIMITS.searchDefault });
+  if (roomId !== undefined) await assertCanRead(chat, await requireRoom(chat, roomId), user);
+  const prefixes = queryPrefixes(query);
+  if (prefixes.length > MAX_QUERY_WORDS) throw errors.badRequest(`Search for at most ${MAX_QUERY_WORDS} words`);
+  const result = await chat.storage.search({
+    userId: user.id,
+    prefixes,
+    roomId,
+    limit: limit ?? FIELD_LIMITS.searchDefault,
+    maxMatches: chat.caps.searchMatches,
+  });
+  if (result.tooBroad) throw errors.badRequest("Those words match too many messages; make one of them longer or rarer");
+  return result.messages;
 }

@@ -5,8 +5,10 @@ import type { User } from "../../common/protocol";
 import type { Effects } from "./effects";
 
 export const TYPING_TIMEOUT_MS = 5000;
+/** A refresh is relayed at most this often per user and room, however fast a client sends them. */
+export const TYPING_RELAY_INTERVAL_MS = 2500;
 
-type Typing = { timer: NodeJS.Timeout; user: User; roomId: string; socketId: string };
+type Typing = { timer: NodeJS.Timeout; user: User; roomId: string; socketId: string; relayedAt: number };
 
 export class TypingTracker {
   private readonly active = new Map<string, Typing>();
@@ -23,13 +25,19 @@ export class TypingTracker {
       if (current) this.end(key, current);
       return;
     }
-    // Each refresh is relayed too, so a listener that lost the (volatile)
-    // end can expire the state by itself a little after refreshes stop.
+    // Refreshes are relayed too (at most every TYPING_RELAY_INTERVAL_MS), so
+    // a listener that lost the (volatile) end can expire the state by itself
+    // a little after refreshes stop.
+    const now = Date.now();
+    let relayedAt = current?.relayedAt ?? 0;
     if (current) clearTimeout(current.timer);
-    this.relay(user, roomId, true);
+    if (now - relayedAt >= TYPING_RELAY_INTERVAL_MS) {
+      this.relay(user, roomId, true);
+      relayedAt = now;
+    }
     const timer = setTimeout(() => this.end(key, entry), this.timeoutMs);
     timer.unref();
-    const entry = { timer, user, roomId, socketId };
+    const entry = { timer, user, roomId, socketId, relayedAt };
     this.active.set(key, entry);
   }
 

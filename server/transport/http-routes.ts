@@ -3,48 +3,70 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { Accounts } from "../accounts/accounts";
-import type { Guards } from "../limits";
-import { errors, HTTP_STATUS, toErrorBody } from "../errors";
-import { clearSessionCookie, sessionTokenFromCookies, setSessionCookie } from "./session-cookie";
+import { addressKey, type Guards } from "../limits";
+import { AppError, errors, HTTP_STATUS, toErrorBody } from "../errors";
+import { clearSessionCookie, isAllowedOrigin, sessionTokenFromCookies, setSessionCookie } from "./session-cookie";
+import type { AuthResponse } from "../../common/protocol";
 
-/** The Bearer token (Node scripts) or else the session cookie (the browser page). */
-function sessionToken(req: Request): string {
+/** The Bearer token (Node scripts), else the session cookie (the browser page), which only counts from an allowed page. */
+function sessionToken(req: Request, allowedOrigins: string[]): string {
   const match = /^Bearer ([^\s]+)$/.exec(req.get("authorization") ?? "");
-  const token = match?.[1] ?? sessionTokenFromCookies(req.get("cookie"));
+  if (match) return match[1]!;
+  const token = sessionTokenFromCookies(req.get("cookie"));
   if (!token) throw errors.unauthorized();
+  if (req.method !== "GET" && !isAllowedOrigin(req.headers, allowedOrigins)) throw errors.forbidden("Cross-site request refused");
   return token;
 }
 
 export type AccountRoutesDeps = {
   accounts: Accounts;
   guards: Guards;
+  /** Other origins whose pages may call these routes. */
+  allowedOrigins: string[];
   /** Called after a logout, to disconnect the sockets opened with that token. */
   onLogout: (tokenHash: string) => void;
 };
 
-export function accountRoutes({ accounts, guards, onLogout }: AccountRoutesDeps) {
+/**
+ * A page (a request with an Origin) keeps its session in the httpOnly cookie,
+ * so its answer leaves the token out: a script injected into the page that
+ * watches fetch sees no token. A Node script sends no Origin and gets it.
+ */
+function authBody(req: Request, auth: AuthResponse): AuthResponse | { user: AuthResponse["user"] } {
+  return req.get("origin") ? { user: auth.user } : auth;
+}
+
+export function accountRoutes({ accounts, guards, allowedOrigins, onLogout }: AccountRoutesDeps) {
   const router = express.Router();
+  // Another site's page may not post here at all: no login into an account of its choosing, no logout.
+  router.use((req, _res, next) => {
+    if (req.method === "POST" && req.get("origin") && !isAllowedOrigin(req.headers, allowedOrigins)) {
+      throw errors.forbidden("Cross-site request refused");
+    }
+    next();
+  });
   router.use(express.json({ limit: "16kb" }));
 
   router.post("/register", async (req, res) => {
-    await guards.register(req.ip ?? "unknown");
+    await guards.register(addressKey(req.ip));
     const auth = await accounts.register(req.body);
     setSessionCookie(req, res, auth.token);
-    res.status(201).json(auth);
+    res.status(201).json(authBody(req, auth));
   });
   router.post("/login", async (req, res) => {
-    await guards.login(req.ip ?? "unknown");
-    const auth = await accounts.login(req.body, req.ip ?? "unknown");
+    const address = addressKey(req.ip);
+    await guards.login(address);
+    const auth = await accounts.login(req.body, address);
     setSessionCookie(req, res, auth.token);
-    res.json(auth);
+    res.json(authBody(req, auth));
   });
   router.post("/logout", async (req, res) => {
-    onLogout(await accounts.logout(sessionToken(req)));
+    onLogout(await accounts.logout(sessionToken(req, allowedOrigins)));
     clearSessionCookie(req, res);
     res.status(204).end();
   });
   router.get("/me", async (req, res) => {
-    const session = await accounts.authenticate(sessionToken(req));
+    const session = await accounts.authenticate(sessionToken(req, allowedOrigins));
     if (!session) throw errors.unauthorized();
     res.json({ user: session.user });
   });
@@ -73,6 +95,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const parserStatus = typeof err?.status === "number" && err.status < 500 && typeof err.type === "string";
     const mapped = parserStatus ? toErrorBody(errors.badRequest(err.type === "entity.too.large" ? "Body too large" : "Malformed JSON body")) : toErrorBody(err);
     if (mapped.fault) logger.error({ err }, "request failed");
+    if (err instanceof AppError && err.retryAfterSeconds !== undefined) res.set("Retry-After", String(err.retryAfterSeconds));
     res.status(HTTP_STATUS[mapped.body.code]).json({ error: mapped.body });
   };
 }

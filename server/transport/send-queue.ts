@@ -1,21 +1,41 @@
 // A client that stops reading (a frozen tab, a stalled network, a hostile
-// script) makes every packet for it wait in the server's memory. Past a
-// bound, the socket is disconnected instead: a live client reconnects and
-// catches up from history, and the server's memory stays bounded.
+// script) makes every packet for it wait in the server's memory, and
+// Socket.IO sets no bound of its own. This counts what waits, in bytes:
+// packets in engine.io's queue plus what the WebSocket holds unsent. Past a
+// lower mark the socket is "congested" and gets no answers to expensive
+// requests (handlers ask); past the bound it is cut: a live client
+// reconnects and catches up from history, and the server's memory stays
+// bounded whatever the answers weigh.
 import type { Logger } from "pino";
 import type { ChatSocket } from "./types";
 
-export function boundSendQueue(socket: ChatSocket, maxQueuedPackets: number, logger: Logger): void {
+export type SendQueueBounds = { maxBytes: number; congestedBytes: number };
+
+type EnginePacket = { data?: unknown };
+
+function packetBytes(packet: EnginePacket): number {
+  const { data } = packet;
+  if (typeof data === "string") return Buffer.byteLength(data);
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
+}
+
+/** Returns whether the socket is congested right now. */
+export function boundSendQueue(socket: ChatSocket, { maxBytes, congestedBytes }: SendQueueBounds, logger: Logger): () => boolean {
   const conn = socket.conn;
-  // engine.io keeps unsent packets in `writeBuffer`, typed private; it has no
-  // limit of its own. The slow-consumer test pins this behaviour down.
-  const queued = () => (conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
+  // engine.io's transport, typed private: for a WebSocket, `socket` is the ws
+  // instance, whose bufferedAmount is what was handed to it and not yet sent.
+  const unsentInTransport = () => (conn.transport as unknown as { socket?: { bufferedAmount?: number } }).socket?.bufferedAmount ?? 0;
+  let queued = 0;
   let dropped = false;
-  // packetCreate fires for each packet as it joins the queue.
-  conn.on("packetCreate", () => {
-    if (dropped || queued() < maxQueuedPackets) return;
+  const backlog = () => queued + unsentInTransport();
+
+  // packetCreate fires as each packet joins engine.io's queue; flush hands the queue to the transport.
+  conn.on("packetCreate", (packet: EnginePacket) => {
+    queued += packetBytes(packet);
+    if (dropped || backlog() <= maxBytes) return;
     dropped = true;
-    logger.warn({ socketId: socket.id, userId: socket.data.user?.id, queued: queued() }, "slow consumer disconnected");
+    logger.warn({ socketId: socket.id, userId: socket.data.user?.id, backlogBytes: backlog() }, "slow consumer disconnected");
     // close(true) discards the queue instead of waiting for it to drain,
     // which it never would. A WebSocket is also cut at once: a peer that does
     // not read would not answer the closing handshake either (ws waits 30 s).
@@ -26,4 +46,8 @@ export function boundSendQueue(socket: ChatSocket, maxQueuedPackets: number, log
       websocket?.terminate?.();
     });
   });
+  conn.on("flush", (packets: EnginePacket[]) => {
+    for (const packet of packets) queued -= packetBytes(packet);
+  });
+  return () => backlog() > congestedBytes;
 }

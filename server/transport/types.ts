@@ -14,6 +14,8 @@ export type SocketData = {
   user: User;
   /** Hash of the token the socket authenticated with, so logout can find it. */
   tokenHash: string;
+  /** When that token expires (ms since epoch): the socket is disconnected then. */
+  expiresAt: number;
 };
 
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -1,0 +1,81 @@
+// Search over the term index (chat/search-terms.ts). Every lookup is a range
+// of (room, term) within the searcher's own rooms, so other users' rooms cost
+// nothing, and the work is bounded whatever the query: the rarest prefix
+// drives (at most `maxMatches` index entries, else the query is too broad),
+// and each other prefix is one index probe per candidate.
+import type { Database, Statement } from "better-sqlite3";
+import { prefixUpperBound } from "../../chat/search-terms";
+import type { SearchQuery, SearchResult, Storage } from "../storage";
+import { MESSAGE_COLUMNS, toMessage, type MessageRow } from "./rows";
+
+type Scope = "mine" | "room";
+
+const SCOPES: Record<Scope, string> = {
+  mine: "SELECT r.num FROM memberships x JOIN rooms r ON r.id = x.room_id WHERE x.user_id = $userId",
+  room: "SELECT num FROM rooms WHERE id = $roomId",
+};
+
+type Params = Record<string, string | number>;
+
+export function searchStore(db: Database): Pick<Storage, "search"> {
+  const statements = new Map<string, Statement>();
+  const prepared = (key: string, sql: () => string): Statement => {
+    let statement = statements.get(key);
+    if (!statement) statements.set(key, (statement = db.prepare(sql())));
+    return statement;
+  };
+
+  /** How many index entries in the scope begin with the prefix, counting no further than `cap`. */
+  const count = (scope: Scope, params: Params, cap: number): number =>
+    (
+      prepared(
+        `count:${scope}`,
+        () => `SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_terms t
+               WHERE t.room_num IN (${SCOPES[scope]}) AND t.term >= $lo AND t.term < $hi LIMIT $cap)`,
+      ).get({ ...params, cap }) as { n: number }
+    ).n;
+
+  const matches = (scope: Scope, others: number) =>
+    prepared(`match:${scope}:${others}`, () => {
+      const probes = Array.from(
+        { length: others },
+        (_, i) => `AND EXISTS (SELECT 1 FROM search_terms p WHERE p.room_num = c.room_num AND p.seq = c.seq
+                   AND p.term >= $lo${i + 1} AND p.term < $hi${i + 1})`,
+      ).join("\n");
+      return `SELECT ${MESSAGE_COLUMNS} FROM (
+                SELECT DISTINCT t.room_num, t.seq FROM search_terms t
+                WHERE t.room_num IN (${SCOPES[scope]}) AND t.term >= $lo0 AND t.term < $hi0
+              ) c
+              JOIN rooms r ON r.num = c.room_num
+              JOIN messages m ON m.room_id = r.id AND m.seq = c.seq
+              JOIN users u ON u.id = m.sender_id
+              WHERE m.deleted = 0 ${probes}
+              ORDER BY m.created_at DESC, m.seq DESC, m.id
+              LIMIT $limit`;
+    });
+
+  return {
+    async search({ userId, prefixes, roomId, limit, maxMatches }: SearchQuery): Promise<SearchResult> {
+      if (prefixes.length === 0) return { tooBroad: false, messages: [] };
+      const scope: Scope = roomId === undefined ? "mine" : "room";
+      const scopeParams: Params = roomId === undefined ? { userId } : { roomId };
+      const counted = prefixes
+        .map((prefix, order) => ({
+          prefix,
+          order,
+          n: count(scope, { ...scopeParams, lo: prefix, hi: prefixUpperBound(prefix) }, maxMatches + 1),
+        }))
+        .sort((a, b) => a.n - b.n || a.order - b.order);
+      const rarest = counted[0]!;
+      if (rarest.n === 0) return { tooBroad: false, messages: [] };
+      if (rarest.n > maxMatches) return { tooBroad: true };
+      const params: Params = { ...scopeParams, limit };
+      counted.forEach(({ prefix }, i) => {
+        params[`lo${i}`] = prefix;
+        params[`hi${i}`] = prefixUpperBound(prefix);
+      });
+      const rows = matches(scope, counted.length - 1).all(params) as MessageRow[];
+      return { tooBroad: false, messages: rows.map(toMessage) };
+    },
+  };
+}
