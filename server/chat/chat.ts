@@ -61,6 +61,12 @@ export async function isMember(chat: Chat, room: CachedRoom, userId: string): Pr
   return true;
 }
 
+/** Whether the room exists and the user is a member of it (for events that are dropped rather than refused). */
+export async function isMemberOf(chat: Chat, roomId: string, userId: string): Promise<boolean> {
+  const room = await chat.rooms.get(roomId);
+  return room !== null && (await isMember(chat, room, userId));
+}
+
 /** Members may read any room; anyone may read a public one. */
 export async function assertCanRead(chat: Chat, room: CachedRoom, user: User): Promise<void> {
   if (room.record.kind !== "public" && !(await isMember(chat, room, user.id))) throw errors.notMember();

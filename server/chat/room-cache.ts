@@ -33,10 +33,6 @@ export class RoomCache {
     return entry;
   }
 
-  async isMember(roomId: string, userId: string): Promise<boolean> {
-    return (await this.get(roomId))?.members.has(userId) ?? false;
-  }
-
   /** Records a membership change; a room not cached here is simply loaded fresh later. */
   async setMember(roomId: string, userId: string, member: boolean): Promise<void> {
     const entry = this.entries.get(roomId);

@@ -3,7 +3,7 @@
 // logic, and answers the ack with a Result.
 import type { Logger } from "pino";
 import { Payloads, type AckData, type AckEventName, type Payload, type Result } from "../../common/protocol";
-import type { Chat } from "../chat/chat";
+import { isMemberOf, type Chat } from "../chat/chat";
 import { addContact, listContacts, removeContact } from "../chat/contacts";
 import { deleteMessage, editMessage, history, search, sendMessage } from "../chat/messages";
 import { socketConnected, socketDisconnected } from "../chat/presence";
@@ -104,7 +104,7 @@ export function registerHandlers(socket: ChatSocket, { chat, guards, logger, con
       const parsed = isPlainObject(payload) ? Payloads.typing.safeParse(payload) : null;
       if (!parsed?.success) return;
       const { roomId, typing } = parsed.data;
-      if (await chat.rooms.isMember(roomId, user.id)) chat.typing.set(user, roomId, typing, socket.id);
+      if (await isMemberOf(chat, roomId, user.id)) chat.typing.set(user, roomId, typing, socket.id);
     } catch (err) {
       const { fault } = toErrorBody(err);
       if (fault) log.error({ err }, "typing failed");

@@ -59,12 +59,15 @@ export function searchStore(db: Database): Pick<Storage, "search"> {
       if (prefixes.length === 0) return { tooBroad: false, messages: [] };
       const scope: Scope = roomId === undefined ? "mine" : "room";
       const scopeParams: Params = roomId === undefined ? { userId } : { roomId };
-      const counted = prefixes
-        .map((prefix, order) => ({
-          prefix,
-          order,
-          n: count(scope, { ...scopeParams, lo: prefix, hi: prefixUpperBound(prefix) }, maxMatches + 1),
-        }))
+      // Longest first (usually the rarest); each later count need only go one past the best so far.
+      const ordered = [...prefixes].sort((a, b) => b.length - a.length);
+      let best = maxMatches;
+      const counted = ordered
+        .map((prefix, order) => {
+          const n = count(scope, { ...scopeParams, lo: prefix, hi: prefixUpperBound(prefix) }, best + 1);
+          best = Math.min(best, n);
+          return { prefix, order, n };
+        })
         .sort((a, b) => a.n - b.n || a.order - b.order);
       const rarest = counted[0]!;
       if (rarest.n === 0) return { tooBroad: false, messages: [] };
