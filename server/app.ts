@@ -12,10 +12,12 @@ import { Server } from "socket.io";
 import { createAccounts, createLoginGuard, type Accounts } from "./accounts/accounts";
 import { createChat, DEFAULT_CAPS, type Chat, type ChatCaps } from "./chat/chat";
 import { TypingTracker } from "./chat/typing";
-import { createGuards, DEFAULT_ABUSE_LIMITS, type LimiterStore, type AbuseLimits } from "./limits";
+import { localCluster, type Cluster } from "./cluster/cluster";
+import { createGuards, DEFAULT_ABUSE_LIMITS, type AbuseLimits } from "./limits";
 import type { Storage } from "./storage/storage";
 import { accountRoutes, errorHandler, healthRoute } from "./transport/http-routes";
 import { authenticateHandshakes } from "./transport/handshake";
+import { followCluster, leaveCluster } from "./transport/cluster-events";
 import { boundSendQueue } from "./transport/send-queue";
 import { disconnectAtExpiry, purgeExpiredTokens } from "./transport/session-expiry";
 import { registerHandlers } from "./transport/socket-handlers";
@@ -29,8 +31,8 @@ export type AppOptions = {
   staticDir?: string;
   /** Abuse limits; each one left out keeps its default (limits.ts). */
   limits?: Partial<AbuseLimits>;
-  /** Where limit counters live: memory by default, a Redis store to share them across nodes. */
-  limiterStore?: LimiterStore;
+  /** What nodes share (adapter, presence, limit counters): this node alone by default (cluster/). The caller closes it. */
+  cluster?: Cluster;
   /** How long a typing indicator lasts without a refresh. */
   typingTimeoutMs?: number;
   /** How long a session token lasts (30 days by default). */
@@ -59,7 +61,9 @@ export type App = {
 export const MAX_FRAME_BYTES = 64 * 1024;
 
 export function createApp(options: AppOptions): App {
-  const { storage, logger } = options;
+  const { storage } = options;
+  const cluster = options.cluster ?? localCluster();
+  const logger = options.logger.child({ node: cluster.nodeId });
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", options.trustProxy ?? false);
@@ -71,10 +75,12 @@ export function createApp(options: AppOptions): App {
     maxHttpBufferSize: MAX_FRAME_BYTES,
     // Without an allow-list no CORS headers are sent, so other sites' pages cannot read polling answers.
     ...(corsOrigins.length ? { cors: { origin: corsOrigins, credentials: true } } : {}),
+    ...(cluster.adapter ? { adapter: cluster.adapter } : {}),
   });
 
-  const effects = socketEffects(io, { clustered: false });
+  const effects = socketEffects(io, { clustered: cluster.shared });
   const chat = createChat(storage, effects, {
+    presence: cluster.presence,
     typing: new TypingTracker(effects, options.typingTimeoutMs),
     caps: { ...DEFAULT_CAPS, ...options.caps, roomsPerUser: limits.roomsPerUser },
   });
@@ -86,10 +92,10 @@ export function createApp(options: AppOptions): App {
       windowSeconds: limits.loginFailureWindowSeconds,
       failuresBeforeDelay: limits.loginFailuresBeforeDelay,
       delayCapSeconds: limits.loginDelayCapSeconds,
-      store: options.limiterStore,
+      store: cluster.limiterStore,
     }),
   });
-  const guards = createGuards(limits, options.limiterStore);
+  const guards = createGuards(limits, cluster.limiterStore);
 
   app.use(
     helmet({
@@ -108,7 +114,7 @@ export function createApp(options: AppOptions): App {
     }),
   );
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === "/healthz" } }));
-  app.get("/healthz", healthRoute(() => storage.ping(), logger));
+  app.get("/healthz", healthRoute({ database: () => storage.ping(), ...(cluster.shared ? { redis: () => cluster.ping() } : {}) }, logger));
   app.use(
     "/api",
     accountRoutes({
@@ -127,6 +133,7 @@ export function createApp(options: AppOptions): App {
   authenticateHandshakes(io, {
     accounts,
     storage,
+    presence: cluster.presence,
     guards,
     logger,
     socketsPerUser: limits.socketsPerUser,
@@ -138,7 +145,7 @@ export function createApp(options: AppOptions): App {
     disconnectAtExpiry(socket);
     registerHandlers(socket, { chat, guards, logger, congested });
   });
-  io.on("membership:changed", ({ roomId, userId, member }) => void chat.rooms.setMember(roomId, userId, member));
+  followCluster(io, chat, cluster, logger);
   const stopPurging = purgeExpiredTokens(accounts, logger);
 
   return {
@@ -162,6 +169,7 @@ export function createApp(options: AppOptions): App {
       // idle keep-alive HTTP connections are dropped so it can finish.
       chat.typing.close();
       stopPurging();
+      await leaveCluster(chat, cluster, logger);
       const closed = new Promise<void>((done) => io.close(() => done()));
       httpServer.closeAllConnections();
       await closed;

@@ -12,6 +12,8 @@ export type Config = {
   host: string;
   database: DatabaseConfig;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key, stream and channel, so deployments can share one Redis. */
+  redisPrefix: string;
   logLevel: string;
   /** Other origins allowed to call the server from a page (CORS and the session cookie). */
   corsOrigins: string[];
@@ -55,6 +57,10 @@ const Env = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must be redis://host:port")
     .optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 characters of A-Z a-z 0-9 _ . : -")
+    .default("chat:"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   CORS_ORIGINS: z
     .string()
@@ -95,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     database: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.CORS_ORIGINS,
     trustProxy: e.TRUST_PROXY,

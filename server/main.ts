@@ -1,6 +1,8 @@
 // The entry point: read the configuration, open storage, build the app and
 // listen. Everything else lives in the factory (app.ts).
 import { createApp } from "./app";
+import { localCluster } from "./cluster/cluster";
+import { redisCluster } from "./cluster/redis-cluster";
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./logger";
 import { openStorage } from "./storage/open";
@@ -8,14 +10,21 @@ import { openStorage } from "./storage/open";
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  if (config.redisUrl) {
-    throw new ConfigError("REDIS_URL: the Redis adapter is not available in this version yet; unset it to run one node");
-  }
   const storage = await openStorage(config.database);
+  const cluster = config.redisUrl
+    ? await redisCluster({ url: config.redisUrl, prefix: config.redisPrefix, logger })
+    : localCluster();
   if (config.rateLimitsOff) logger.warn("RATE_LIMITS=off: every rate limit and cap is off; run this only on a trusted network");
-  const app = createApp({ storage, logger, corsOrigins: config.corsOrigins, trustProxy: config.trustProxy, limits: config.limits });
+  const app = createApp({
+    storage,
+    cluster,
+    logger,
+    corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
+    limits: config.limits,
+  });
   const { url } = await app.listen(config.port, config.host);
-  logger.info({ database: config.database.kind }, "server started");
+  logger.info({ node: cluster.nodeId, database: config.database.kind, redis: Boolean(config.redisUrl) }, "server started");
   // The protocol's start-up line, printed whatever LOG_LEVEL says.
   console.log(`listening on ${url}`);
 
@@ -27,6 +36,7 @@ async function main(): Promise<void> {
     // If something hangs, still exit rather than linger holding the port.
     setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
+    await cluster.close();
     await storage.close();
     process.exit(0);
   };

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { Room, User } from "../../common/protocol";
 import { errors } from "../errors";
+import { LocalPresence, type PresenceStore } from "../cluster/presence";
 import type { Storage } from "../storage/storage";
 import type { Effects } from "./effects";
 import { RoomCache, type CachedRoom } from "./room-cache";
@@ -24,6 +25,8 @@ export type Chat = {
   storage: Storage;
   rooms: RoomCache;
   effects: Effects;
+  /** Who is online, on this node or across all of them. */
+  presence: PresenceStore;
   typing: TypingTracker;
   caps: ChatCaps;
   now: () => number;
@@ -35,6 +38,7 @@ export function createChat(storage: Storage, effects: Effects, overrides: Partia
     storage,
     effects,
     rooms: new RoomCache(storage),
+    presence: new LocalPresence(),
     typing: new TypingTracker(effects),
     caps: DEFAULT_CAPS,
     now: Date.now,

@@ -24,6 +24,6 @@ export async function removeContact(chat: Chat, user: User, { username }: Payloa
 
 export async function listContacts(chat: Chat, user: User): Promise<Contact[]> {
   const contacts = await chat.storage.contacts(user.id);
-  const online = await chat.effects.onlineUsers(contacts.map((c) => c.id));
+  const online = await chat.presence.online(contacts.map((c) => c.id));
   return contacts.map((c) => ({ ...c, online: online.has(c.id) }));
 }

@@ -1,6 +1,5 @@
 // What chat logic asks of the transport once storage has changed: tell the
-// right sockets, move a user's sockets in or out of a room, and ask who is
-// connected. Socket.IO implements it (transport/socket-effects.ts) through
+// right sockets, and move a user's sockets in or out of a room. Socket.IO implements it (transport/socket-effects.ts) through
 // rooms and the adapter, so every call means the same with several nodes.
 import type { ServerToClientEvents } from "../../common/protocol";
 
@@ -23,8 +22,4 @@ export interface Effects {
   removeUserFromRoom(userId: string, roomId: string): void;
   /** Tells the other nodes, which cache membership too. */
   membershipChanged(roomId: string, userId: string, member: boolean): void;
-  /** How many sockets the user has connected, across all nodes. */
-  socketCount(userId: string): Promise<number>;
-  /** Which of these users have at least one socket connected, across all nodes. */
-  onlineUsers(userIds: string[]): Promise<Set<string>>;
 }

@@ -1,21 +1,21 @@
-// Presence: a user is online while any of their sockets is connected, on any
-// node. It is derived from the adapter (socket counts), never from a
-// process-local counter, so it stays right with several nodes.
+// Presence: a user is online while any of their sockets is connected to a
+// live node. The counting is the cluster's PresenceStore (one node's own
+// counts, or counts shared in Redis); here is only who is told.
 import type { User } from "../../common/protocol";
 import type { Chat } from "./chat";
 
 /** Who hears about this user: everyone sharing a room, and everyone who has them as a contact. */
-async function announce(chat: Chat, user: User, online: boolean): Promise<void> {
+export async function announcePresence(chat: Chat, user: User, online: boolean): Promise<void> {
   const [rooms, watchers] = await Promise.all([chat.storage.roomIdsOf(user.id), chat.storage.contactOf(user.id)]);
   chat.effects.emit({ rooms, users: watchers, exceptUsers: [user.id] }, "presence", { user, online });
 }
 
-/** Called once a socket is connected (and counted). */
-export async function socketConnected(chat: Chat, user: User): Promise<void> {
-  if ((await chat.effects.socketCount(user.id)) === 1) await announce(chat, user, true);
+/** Called once a socket is connected. */
+export async function socketConnected(chat: Chat, user: User, socketId: string): Promise<void> {
+  if (await chat.presence.add(user, socketId)) await announcePresence(chat, user, true);
 }
 
-/** Called once a socket is gone (and no longer counted). */
-export async function socketDisconnected(chat: Chat, user: User): Promise<void> {
-  if ((await chat.effects.socketCount(user.id)) === 0) await announce(chat, user, false);
+/** Called once a socket is gone. */
+export async function socketDisconnected(chat: Chat, user: User, socketId: string): Promise<void> {
+  if (await chat.presence.remove(user, socketId)) await announcePresence(chat, user, false);
 }

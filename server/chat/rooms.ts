@@ -103,6 +103,6 @@ export async function roomMembers(chat: Chat, user: User, { roomId }: Payload<"r
   await assertCanRead(chat, room, user);
   const members = await chat.storage.members(roomId);
   if (!(await isMember(chat, room, user.id))) return members;
-  const online = await chat.effects.onlineUsers(members.map((m) => m.id));
+  const online = await chat.presence.online(members.map((m) => m.id));
   return members.map((m) => ({ ...m, online: online.has(m.id) }));
 }

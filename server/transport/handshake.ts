@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import proxyaddr from "proxy-addr";
 import { PROTOCOL_VERSION, UNSUPPORTED_PROTOCOL } from "../../common/protocol";
 import type { Accounts } from "../accounts/accounts";
+import type { PresenceStore } from "../cluster/presence";
 import { AppError } from "../errors";
 import { addressKey, type Guards } from "../limits";
 import type { Storage } from "../storage/storage";
@@ -18,6 +19,8 @@ import { ioRooms, type ChatServer } from "./types";
 export type HandshakeDeps = {
   accounts: Accounts;
   storage: Storage;
+  /** Counts each user's sockets across nodes, for the per-user cap. */
+  presence: PresenceStore;
   guards: Guards;
   logger: Logger;
   socketsPerUser: number;
@@ -28,7 +31,7 @@ export type HandshakeDeps = {
 };
 
 export function authenticateHandshakes(io: ChatServer, deps: HandshakeDeps): void {
-  const { accounts, storage, guards, logger, socketsPerUser, allowedOrigins, trustProxy } = deps;
+  const { accounts, storage, presence, guards, logger, socketsPerUser, allowedOrigins, trustProxy } = deps;
   io.use(async (socket, next) => {
     try {
       const { headers, auth } = socket.handshake;
@@ -45,8 +48,7 @@ export function authenticateHandshakes(io: ChatServer, deps: HandshakeDeps): voi
       const session = await accounts.authenticate(token);
       if (!session) return next(new Error("UNAUTHORIZED"));
       await guards.handshakeUser(session.user.id);
-      const held = await io.in(ioRooms.user(session.user.id)).fetchSockets();
-      if (held.length >= socketsPerUser) return next(new Error("RATE_LIMITED"));
+      if ((await presence.count(session.user.id)) >= socketsPerUser) return next(new Error("RATE_LIMITED"));
       socket.data.user = session.user;
       socket.data.tokenHash = session.tokenHash;
       socket.data.expiresAt = session.expiresAt;

@@ -76,15 +76,21 @@ export function accountRoutes({ accounts, guards, allowedOrigins, onLogout }: Ac
   return router;
 }
 
-export function healthRoute(check: () => Promise<void>, logger: Logger): RequestHandler {
+/** 200 `{status:"ok"}` when every dependency answers; else 503 naming which one did not. */
+export function healthRoute(checks: Record<string, () => Promise<void>>, logger: Logger): RequestHandler {
   return async (_req, res) => {
-    try {
-      await check();
+    const names = Object.keys(checks);
+    const results = await Promise.allSettled(names.map((name) => checks[name]!()));
+    const failed = names.filter((_, i) => results[i]!.status === "rejected");
+    if (failed.length === 0) {
       res.json({ status: "ok" });
-    } catch (err) {
-      logger.warn({ err }, "health check failed");
-      res.status(503).json({ status: "unavailable" });
+      return;
     }
+    for (const name of failed) {
+      const { reason } = results[names.indexOf(name)] as PromiseRejectedResult;
+      logger.warn({ err: reason, dependency: name }, "health check failed");
+    }
+    res.status(503).json({ status: "unavailable", ...Object.fromEntries(names.map((n) => [n, failed.includes(n) ? "down" : "ok"])) });
   };
 }
 

@@ -25,13 +25,5 @@ export function socketEffects(io: ChatServer, { clustered }: { clustered: boolea
       // The in-memory adapter has no other nodes to tell (and warns if asked).
       if (clustered) io.serverSideEmit("membership:changed", { roomId, userId, member });
     },
-    async socketCount(userId) {
-      return (await io.in(ioRooms.user(userId)).fetchSockets()).length;
-    },
-    async onlineUsers(userIds) {
-      if (userIds.length === 0) return new Set();
-      const sockets = await io.in(userIds.map(ioRooms.user)).fetchSockets();
-      return new Set(sockets.map((s) => s.data.user.id));
-    },
   };
 }

@@ -115,7 +115,7 @@ export function registerHandlers(socket: ChatSocket, { chat, guards, logger, con
     chat.typing.socketGone(socket.id);
     // At shutdown every socket goes at once and storage is closing: nobody is left to tell.
     if (reason === "server shutting down") return;
-    socketDisconnected(chat, user).catch((err: unknown) => log.error({ err }, "presence update failed"));
+    socketDisconnected(chat, user, socket.id).catch((err: unknown) => log.warn({ err }, "presence update failed"));
   });
-  socketConnected(chat, user).catch((err: unknown) => log.error({ err }, "presence update failed"));
+  socketConnected(chat, user, socket.id).catch((err: unknown) => log.warn({ err }, "presence update failed"));
 }

@@ -131,14 +131,24 @@ const MIGRATIONS: Migration[] = [
   },
 ];
 
+/**
+ * Runs the migrations a file has not had. Each takes the write lock first
+ * (BEGIN IMMEDIATE) and reads the version under it, so processes that start
+ * at the same moment on one file migrate it once, one after the other.
+ */
 export function migrate(db: Database): void {
-  const current = db.pragma("user_version", { simple: true }) as number;
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    const migration = MIGRATIONS[version]!;
-    db.transaction(() => {
-      if (typeof migration === "string") db.exec(migration);
-      else migration(db);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
+  for (;;) {
+    const ran = db
+      .transaction(() => {
+        const version = db.pragma("user_version", { simple: true }) as number;
+        const migration = MIGRATIONS[version];
+        if (!migration) return false;
+        if (typeof migration === "string") db.exec(migration);
+        else migration(db);
+        db.pragma(`user_version = ${version + 1}`);
+        return true;
+      })
+      .immediate();
+    if (!ran) return;
   }
 }
