@@ -13,7 +13,7 @@ import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import { createClient, type RedisClientType } from "redis";
 import type { LimiterStore } from "../limits";
 import type { Cluster } from "./cluster";
-import { RedisPresence } from "./redis-presence";
+import { RedisPresence, type PresenceTiming } from "./redis-presence";
 
 export type RedisClusterOptions = {
   url: string;
@@ -22,6 +22,8 @@ export type RedisClusterOptions = {
   logger: Logger;
   /** How long the first connection may take before start-up fails. */
   connectTimeoutMs?: number;
+  /** Heartbeat timing of presence (tests shorten it). */
+  presenceTiming?: PresenceTiming;
 };
 
 const PING_TIMEOUT_MS = 2000;
@@ -34,7 +36,8 @@ function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function redisCluster({ url, prefix, logger, connectTimeoutMs = 10_000 }: RedisClusterOptions): Promise<Cluster> {
+export async function redisCluster(options: RedisClusterOptions): Promise<Cluster> {
+  const { url, prefix, logger, connectTimeoutMs = 10_000 } = options;
   const nodeId = randomUUID().slice(0, 8);
   const log = logger.child({ component: "redis" });
   const startedAt = Date.now();
@@ -70,7 +73,7 @@ export async function redisCluster({ url, prefix, logger, connectTimeoutMs = 10_
   await Promise.all([commands.connect(), streams.connect()]);
   connectedOnce = true;
 
-  const presence = new RedisPresence(commands, prefix, nodeId, log);
+  const presence = new RedisPresence(commands, prefix, nodeId, log, options.presenceTiming);
   // Back from an outage: put this node's own presence back first.
   listeners.push(() => void presence.restore().catch((err: unknown) => log.warn({ err }, "presence restore failed")));
 

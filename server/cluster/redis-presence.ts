@@ -10,8 +10,9 @@ import type { RedisClientType } from "redis";
 import type { User } from "../../common/protocol";
 import type { PresenceStore } from "./presence";
 
-export const ALIVE_SECONDS = 30;
-const HEARTBEAT_MS = 10_000;
+/** How often a node says it is alive, and how long that lasts: a dead node stops counting within aliveSeconds plus a heartbeat. */
+export type PresenceTiming = { heartbeatMs: number; aliveSeconds: number };
+export const DEFAULT_PRESENCE_TIMING: PresenceTiming = { heartbeatMs: 10_000, aliveSeconds: 30 };
 
 const SUM = `local total = 0
 for _, v in ipairs(redis.call('HVALS', KEYS[1])) do total = total + tonumber(v) end
@@ -57,10 +58,11 @@ export class RedisPresence implements PresenceStore {
     prefix: string,
     private readonly nodeId: string,
     private readonly logger: Logger,
+    private readonly timing: PresenceTiming = DEFAULT_PRESENCE_TIMING,
   ) {
     const p = `${prefix}presence:`;
     this.key = { user: (id) => `${p}u:${id}`, node: (id) => `${p}n:${id}`, alive: (id) => `${p}alive:${id}`, nodes: `${p}nodes` };
-    this.timer = setInterval(() => void this.tick(), HEARTBEAT_MS);
+    this.timer = setInterval(() => void this.tick(), timing.heartbeatMs);
     this.timer.unref();
     void this.tick();
   }
@@ -149,7 +151,7 @@ export class RedisPresence implements PresenceStore {
   /** Heartbeat, then sweep nodes whose heartbeat has lapsed. */
   private async tick(): Promise<void> {
     try {
-      await this.client.set(this.key.alive(this.nodeId), "1", { expiration: { type: "EX", value: ALIVE_SECONDS } });
+      await this.client.set(this.key.alive(this.nodeId), "1", { expiration: { type: "EX", value: this.timing.aliveSeconds } });
       await this.client.sAdd(this.key.nodes, this.nodeId);
       for (const node of await this.client.sMembers(this.key.nodes)) {
         if (node === this.nodeId || (await this.client.exists(this.key.alive(node)))) continue;
