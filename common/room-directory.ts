@@ -13,6 +13,8 @@ import { roomNameKey } from "./rules";
 export type MessageNews = {
   /** The room as it is now; undefined when it is new here (an invitation, a dm): the list is asked for again. */
   room: Room | undefined;
+  /** For a room new here: the room once the list has come (undefined if the list failed or lacks it). */
+  listed?: Promise<Room | undefined>;
   /** Beyond the room's known newest seq, so counted now (the list may already have counted it). */
   fresh: boolean;
   /** It mentions the user (see mentionsUser), whether or not it is after the read marker. */
@@ -137,8 +139,14 @@ export class RoomDirectory {
     const room = this.byId.get(message.roomId);
     if (!room) {
       // An invitation or a dm opened by someone else: the list says what it is (and counts this message).
-      this.refresh().catch(this.onError);
-      return { room: undefined, fresh: true, mentionsMe };
+      const listed = this.refresh().then(
+        () => this.byId.get(message.roomId),
+        (err: unknown) => {
+          this.onError(err);
+          return undefined;
+        },
+      );
+      return { room: undefined, listed, fresh: true, mentionsMe };
     }
     const fresh = message.seq > room.lastSeq;
     let next: Room = fresh ? { ...room, lastSeq: message.seq } : room;

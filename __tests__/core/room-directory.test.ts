@@ -62,9 +62,9 @@ test("a message in a room it does not know asks for the list, which then names t
   const invited = sampleRoom({ id: "new", kind: "private", lastSeq: 1, unreadMentions: 1 });
   const { directory, state } = directoryWith([], [invited]);
   await directory.refresh();
-  const changed = new Promise<void>((resolve) => directory.subscribe(() => directory.get("new") && resolve()));
-  expect(directory.noteMessage(mention("new", 1))).toEqual({ room: undefined, fresh: true, mentionsMe: true });
-  await changed;
+  const news = directory.noteMessage(mention("new", 1));
+  expect(news).toEqual({ room: undefined, listed: expect.any(Promise), fresh: true, mentionsMe: true });
+  expect(await news.listed).toEqual(invited);
   expect(state.asked).toBe(2);
   expect(directory.mentions("new")).toBe(1);
 });
