@@ -1,4 +1,5 @@
-// Times, days and message text (links) for display.
+// Times, days and message text (links, mentions) for display.
+import { mentionSpans } from "../../common/mentions";
 import { h } from "./dom";
 
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -39,26 +40,16 @@ export function fullTime(ms: number): string {
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}'"]+$/;
-/** As common/rules.ts reads a mention: "@name" not glued to a name character before it. */
-const MENTION = /(^|[^A-Za-z0-9_.-])@([A-Za-z0-9_.-]{3,32})/g;
 
-/**
- * Plain text with each @mention in a span.mention (".me" when it names the
- * reader). "@bob." marks "@bob": a sentence may end right after a name.
- */
+/** Plain text with each @mention (as the client core finds them) in a span.mention, ".self" when it names the reader. */
 function mentionNodes(text: string, me: string | null): Node[] {
   const nodes: Node[] = [];
   let last = 0;
-  for (const match of text.matchAll(MENTION)) {
-    const before = match[1] ?? "";
-    let name = match[2] ?? "";
-    const trimmed = name.replace(/[.-]+$/, "");
-    if (trimmed.length >= 3) name = trimmed;
-    const start = match.index + before.length;
+  for (const { start, end, username } of mentionSpans(text)) {
     if (start > last) nodes.push(document.createTextNode(text.slice(last, start)));
-    const mine = me !== null && name.toLowerCase() === me.toLowerCase();
-    nodes.push(h("span", { class: mine ? "mention self" : "mention" }, `@${name}`));
-    last = start + 1 + name.length;
+    const mine = me !== null && username.toLowerCase() === me.toLowerCase();
+    nodes.push(h("span", { class: mine ? "mention self" : "mention" }, `@${username}`));
+    last = end;
   }
   if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
   return nodes;
