@@ -27,8 +27,9 @@ function ended(end: PageEnd): void {
   if (end.why !== "outdated") return showLogin(end.why === "ended" ? end.notice : null);
   stop?.();
   stop = null;
+  console.warn(`this page is out of date: ${end.detail}`);
   document.title = "Reload to update · Chat";
-  root.replaceChildren(outdatedView(end.detail));
+  root.replaceChildren(outdatedView());
 }
 
 currentUser().then(

@@ -4,7 +4,7 @@
 // offers the one fix, a reload, which fetches the page the server serves now.
 import { h } from "./dom";
 
-export function outdatedView(detail: string): HTMLElement {
+export function outdatedView(): HTMLElement {
   const reload = h("button", { type: "button", class: "button primary" }, "Reload");
   reload.addEventListener("click", () => location.reload());
   queueMicrotask(() => reload.focus());
@@ -16,8 +16,7 @@ export function outdatedView(detail: string): HTMLElement {
       { class: "auth-card", role: "alert" },
       h("p", { class: "auth-brand" }, h("span", { class: "logo", "aria-hidden": "true" }, "#"), "Chat"),
       h("h1", {}, "This page is out of date"),
-      h("p", { class: "auth-intro" }, "The server has been updated since this page was loaded. Reload to update."),
-      h("p", { class: "hint" }, `(${detail})`),
+      h("p", { class: "auth-intro" }, "The chat server has changed since this page was loaded. Reload to update."),
       h("div", { class: "auth-actions" }, reload),
     ),
   );
