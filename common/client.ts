@@ -7,33 +7,15 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { login, register, type Credentials } from "./accounts-http";
 import { ChatError } from "./chat-error";
-import type {
-  AckData,
-  AckEventName,
-  AuthResponse,
-  ClientToServerEvents,
-  HandshakeAuth,
-  Message,
-  PayloadIn,
-  PROTOCOL_VERSION,
-  Result,
-  ServerToClientEvents,
-  UNSUPPORTED_PROTOCOL,
-} from "./protocol";
+import { handshakeAuth, refusalOf } from "./handshake";
+import type { AckData, AckEventName, AuthResponse, ClientToServerEvents, Message, PayloadIn, Result, ServerToClientEvents } from "./protocol";
 import { FIELD_LIMITS } from "./rules";
 
 export { currentUser, login, logout, register } from "./accounts-http";
 export { ChatError, errorCode } from "./chat-error";
+export { CLIENT_PROTOCOL_VERSION } from "./handshake";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/**
- * The protocol version this client speaks. Only the type comes from
- * protocol.ts (whose zod schemas the page does not bundle), so tsc fails
- * here the day the two differ.
- */
-export const CLIENT_PROTOCOL_VERSION: typeof PROTOCOL_VERSION = 1;
-const REFUSED_VERSION: typeof UNSUPPORTED_PROTOCOL = "UNSUPPORTED_PROTOCOL";
 
 export type ChatClientOptions = {
   url: string;
@@ -62,21 +44,6 @@ export type ConnectionChange =
 
 /** Per room: the newest seq delivered, and the queue that keeps its deliveries in order. */
 type Cursor = { lastSeq: number; queue: Promise<void> };
-
-/** What a refused handshake means, from its `connect_error`. */
-function refusalOf(err: Error & { data?: { supported?: number[] } }): ChatError {
-  switch (err.message) {
-    case "UNAUTHORIZED":
-    case "RATE_LIMITED":
-      return new ChatError(err.message, err.message === "UNAUTHORIZED" ? "the session has ended" : "too many connections");
-    case REFUSED_VERSION: {
-      const supported = err.data?.supported?.join(", ") ?? "another version";
-      return new ChatError(REFUSED_VERSION, `the server speaks protocol ${supported}, this client ${CLIENT_PROTOCOL_VERSION}`);
-    }
-    default:
-      return new ChatError("NETWORK", err.message);
-  }
-}
 
 export class ChatClient {
   readonly socket: ClientSocket;
@@ -121,8 +88,7 @@ export class ChatClient {
   constructor(options: ChatClientOptions) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 20_000;
-    const auth: HandshakeAuth = { protocol: CLIENT_PROTOCOL_VERSION, ...(options.token ? { token: options.token } : {}) };
-    this.socket = io(options.url, { ...options.socket, auth });
+    this.socket = io(options.url, { ...options.socket, auth: handshakeAuth(options.token) });
     this.socket.on("connect", () => {
       const reconnect = this.connectedOnce;
       this.connectedOnce = true;
