@@ -22,5 +22,11 @@ export function systemEventText(event: Pick<SystemEvent, "type" | "user">): stri
   return `${event.user.username} ${SYSTEM_VERBS[event.type]}`;
 }
 
+/** `14:02`, local time. */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
+
 /** `1 message`, `3 messages`. */
 export const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;

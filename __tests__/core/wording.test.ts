@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { mentionSpans, mentionsUser } from "../../common/mentions";
 import { mentionedUsernames } from "../../common/rules";
-import { count, roomLabel, systemEventText } from "../../common/wording";
+import { clockTime, count, roomLabel, systemEventText } from "../../common/wording";
 import { BOB, ME, sampleMessage } from "../helpers/samples";
 
 test("room labels: #name for rooms, the other user's name for a dm, with a prefix where one is asked for", () => {
@@ -12,13 +12,14 @@ test("room labels: #name for rooms, the other user's name for a dm, with a prefi
   expect(roomLabel({ kind: "dm", name: "bob" }, { dmPrefix: "@" })).toBe("@bob");
 });
 
-test("system events and counts", () => {
+test("system events, counts and clock times", () => {
   expect(["member-joined", "member-left", "member-invited"].map((type) => systemEventText({ type: type as "member-left", user: BOB }))).toEqual([
     "bob joined",
     "bob left",
     "bob was invited",
   ]);
   expect([count(0, "room"), count(1, "room"), count(2, "room")]).toEqual(["0 rooms", "1 room", "2 rooms"]);
+  expect([clockTime(new Date(2025, 0, 2, 9, 5).getTime()), clockTime(new Date(2025, 0, 2, 23, 59).getTime())]).toEqual(["09:05", "23:59"]);
 });
 
 test("a message mentions the user by name ignoring case; not when deleted, not their own, not a longer name", () => {

@@ -1,13 +1,16 @@
 // Times, days and message text (links, mentions) for display.
 import { mentionSpans } from "../../common/mentions";
+import { clockTime } from "../../common/wording";
 import { h } from "./dom";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** "14:02", local time. */
-export function hhmm(ms: number): string {
-  const d = new Date(ms);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+export const hhmm = clockTime;
+
+/** A <time> element: "14:02", with the full date and time as its tooltip. */
+export function timeElement(ms: number): HTMLTimeElement {
+  return h("time", { class: "time", datetime: new Date(ms).toISOString(), title: fullTime(ms) }, hhmm(ms));
 }
 
 /** "2025-03-04", local date: a key for grouping by day. */

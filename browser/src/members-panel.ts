@@ -2,6 +2,7 @@
 // dot and its text alternative. Shown beside the log on wide screens and over
 // it on narrow ones; the room header's "Members" button toggles it.
 import type { Contact } from "../../common/protocol";
+import { count } from "../../common/wording";
 import { h, setChildren, uid } from "./dom";
 import { avatarWithPresence, presenceText } from "./presence-avatar";
 import type { Store } from "./store";
@@ -68,7 +69,7 @@ export class MembersPanel {
     }
     this.note.hidden = true;
     const online = sorted.filter((m) => this.store.isOnline(m)).length;
-    this.summary.textContent = `${list.length} ${list.length === 1 ? "member" : "members"} · ${online} online`;
+    this.summary.textContent = `${count(list.length, "member")} · ${online} online`;
     setChildren(
       this.list,
       ...sorted.map((m) => {

@@ -8,7 +8,7 @@ import { mentionsUser } from "../../common/mentions";
 import { avatar } from "./avatar";
 import { userColor } from "./colors";
 import { h, setChildren } from "./dom";
-import { fullTime, hhmm, messageTextNodes } from "./format";
+import { fullTime, hhmm, messageTextNodes, timeElement } from "./format";
 import { svgIcon } from "./icons";
 import type { MessageItem } from "./timeline";
 
@@ -66,7 +66,7 @@ export function fillMessage(el: HTMLElement, item: MessageItem, ctx: MessageCont
     el.removeAttribute("tabindex");
   }
 
-  const time = h("time", { class: "time", datetime: new Date(item.at).toISOString(), title: fullTime(item.at) }, hhmm(item.at));
+  const time = timeElement(item.at);
   const sender = h("span", { class: "sender" }, item.senderName);
   sender.style.setProperty("--user-color", userColor(item.senderName));
   const parts: (Node | null)[] = [h("div", { class: item.grouped ? "msg-meta sr-only" : "msg-meta" }, sender, " ", time)];

@@ -7,7 +7,7 @@
 // reader scrolls down. The user's own messages are edited in place
 // (message-editor.ts) and deleted after a confirmation (delete-confirmation.ts).
 import { h, setChildren } from "./dom";
-import { dayLabel, fullTime, hhmm } from "./format";
+import { dayLabel, timeElement } from "./format";
 import { svgIcon } from "./icons";
 import { reconcile, type KeyedView } from "./keyed-list";
 import { DeleteConfirmation } from "./delete-confirmation";
@@ -174,14 +174,13 @@ export class MessageLog {
 
   private fill(item: TimelineItem, el: HTMLElement): void {
     if (item.kind === "message") return fillMessage(el, item, this.context);
-    const time = h("time", { class: "time", datetime: new Date(item.at).toISOString(), title: fullTime(item.at) }, hhmm(item.at));
     if (item.kind === "day") {
       el.className = "day";
       setChildren(el, h("span", {}, dayLabel(item.at)));
     } else {
       el.className = "system";
       el.setAttribute("data-system", item.event.type);
-      setChildren(el, h("span", { class: "system-text" }, systemEventText(item.event)), " ", time);
+      setChildren(el, h("span", { class: "system-text" }, systemEventText(item.event)), " ", timeElement(item.at));
     }
   }
 

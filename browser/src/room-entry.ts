@@ -2,6 +2,7 @@
 // its icon (or the other user's avatar for a dm), unread and mention badges
 // drawn by CSS, and what the badges say written out for screen readers.
 import type { Room } from "../../common/protocol";
+import { count } from "../../common/wording";
 import { avatar } from "./avatar";
 import { h, srOnly } from "./dom";
 import { svgIcon } from "./icons";
@@ -13,8 +14,7 @@ const badgeCount = (n: number) => (n > 99 ? "99+" : String(n));
 /** What screen readers hear after the room's name, or null. */
 function description({ room, unread, mentions }: RoomEntryState): string | null {
   if (unread > 0) {
-    const mentioned = mentions > 0 ? `, ${mentions} ${mentions === 1 ? "mention" : "mentions"} of you` : "";
-    return `${unread} unread ${unread === 1 ? "message" : "messages"}${mentioned}`;
+    return `${count(unread, "unread message")}${mentions > 0 ? `, ${count(mentions, "mention")} of you` : ""}`;
   }
   return room.joined ? null : "Not joined yet: select to join";
 }

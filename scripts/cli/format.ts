@@ -2,7 +2,7 @@
 // functions: everything here is text in, text out.
 import { ChatError } from "../../common/chat-error";
 import type { Contact, Message, Room, SystemEvent } from "../../common/protocol";
-import { count, roomLabel, systemEventText } from "../../common/wording";
+import { clockTime as clock, count, roomLabel, systemEventText } from "../../common/wording";
 
 export { count };
 
@@ -36,10 +36,6 @@ export function label(room: Pick<Room, "kind" | "name">): string {
   return roomLabel({ kind: room.kind, name: clean(room.name) }, { dmPrefix: "@" });
 }
 
-export function clock(ms: number): string {
-  const d = new Date(ms);
-  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
-}
 
 export type MessageStyle = {
   /** The message @mentions the user: the line starts with `! `. */
