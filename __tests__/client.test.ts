@@ -1,6 +1,9 @@
 // The typed client module's own promises: errors as ChatError, no replay of
 // what was said while the user was out of a room, a bounded first connect,
 // and connection changes for a UI to show.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server } from "socket.io";
 import { ChatClient, ChatError, type ConnectionChange } from "../common/client";
 import type { Message } from "../common/protocol";
 import { flush, harness, ok, uniqueName } from "./helpers/harness";
@@ -70,4 +73,46 @@ test("connection changes: connected, disconnected with willReconnect, reconnecte
   const ended = new Promise<ConnectionChange>((resolve) => client.onConnectionChange(resolve));
   await fetch(`${s.url}/api/logout`, { method: "POST", headers: { authorization: `Bearer ${bob.token}` } });
   expect(await ended).toEqual({ state: "disconnected", reason: "io server disconnect", willReconnect: false });
+});
+
+/**
+ * A server of some later release that speaks only protocol 2, refusing as
+ * ours refuses a version it does not speak; `accepting` lets a first handshake in.
+ */
+async function laterServer(accepting = false) {
+  const httpServer = createServer();
+  const io = new Server(httpServer);
+  const handshakes: unknown[] = [];
+  const state = { accepting };
+  io.use((socket, next) => {
+    handshakes.push(socket.handshake.auth);
+    if (state.accepting) return next();
+    next(Object.assign(new Error("UNSUPPORTED_PROTOCOL"), { data: { supported: [2] } }));
+  });
+  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
+  h.onCleanup(() => new Promise<void>((resolve) => io.close(() => resolve())));
+  return { io, state, handshakes, url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}` };
+}
+
+test("the handshake names the protocol version; a server that does not speak it refuses, and connect() says so", async () => {
+  const later = await laterServer();
+  const err = await ChatClient.connect({ url: later.url, token: "t0k3n", socket: { transports: ["websocket"] } }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ChatError);
+  expect(err).toMatchObject({ code: "UNSUPPORTED_PROTOCOL", message: "the server speaks protocol 2, this client 1" });
+  expect(later.handshakes).toEqual([{ token: "t0k3n", protocol: 1 }]);
+});
+
+test("a reconnect the server refuses is a `refused` change, after which the client does not retry", async () => {
+  const later = await laterServer(true);
+  const client = new ChatClient({ url: later.url, socket: { transports: ["websocket"], reconnectionDelay: 10 } });
+  h.onCleanup(() => client.close());
+  await client.ready();
+  const refused = new Promise<ConnectionChange>((resolve) => client.onConnectionChange((c) => c.state === "refused" && resolve(c)));
+  // The server was upgraded under the page: the next handshake is refused.
+  later.state.accepting = false;
+  for (const socket of later.io.of("/").sockets.values()) socket.conn.close();
+  expect(await refused).toEqual({ state: "refused", error: expect.objectContaining({ code: "UNSUPPORTED_PROTOCOL" }) });
+  expect(client.socket.active).toBe(false);
+  await expect(client.ready()).rejects.toMatchObject({ code: "UNSUPPORTED_PROTOCOL" });
+  expect(later.handshakes).toEqual([{ protocol: 1 }, { protocol: 1 }]);
 });

@@ -304,6 +304,33 @@ describeInBrowser("the chat page in Chromium", () => {
     await expect(bob.page.getByRole("alert").textContent()).resolves.toMatch(/taken/i);
   });
 
+  test("a server that does not speak the page's protocol version: the page says it is out of date, and Reload brings it back", async () => {
+    const s = await h.startServer();
+    const alice = await open(s.url);
+    await signUp(alice);
+    // The page of another release: its socket handshake names a protocol version this server does not speak.
+    let outdated = true;
+    await alice.page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => server.send(outdated && typeof message === "string" ? message.replace(/"protocol":1\b/, '"protocol":2') : message));
+    });
+    await alice.page.reload();
+    await alice.page.getByRole("heading", { level: 1, name: "This page is out of date" }).waitFor();
+    await expect(alice.page.getByRole("alert").textContent()).resolves.toMatch(/reload to update/i);
+    await expect(alice.page.title()).resolves.toBe("Reload to update · Chat");
+    const reload = alice.page.getByRole("button", { name: "Reload" });
+    await expect(reload.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    expect(await axeViolations(alice.page)).toEqual([]);
+    await screenshot(alice.page, "outdated");
+
+    // The server serves the page of its own release: after the reload the user is back, still signed in.
+    outdated = false;
+    await reload.click();
+    await alice.page.getByRole("button", { name: "Log out" }).waitFor();
+    await alice.page.getByRole("button", { name: "New room" }).waitFor();
+    expect(alice.errors).toEqual([]);
+  });
+
   test("no serious accessibility violations; screenshots at desktop and phone widths", async () => {
     const s = await h.startServer();
     for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {

@@ -1,67 +1,21 @@
 // A typed client for the chat protocol, for Node scripts and the browser
 // bundle alike. socket.io-client does the reconnecting and the acks; this
-// module adds what the protocol leaves to clients: calls as Promises that
-// reject on `{ok:false}` or timeout, and a `message` stream that is in seq
-// order per room, without duplicates, and caught up with `history {after}`
-// after a reconnect or a gap.
+// module adds what the protocol leaves to clients: the protocol version in
+// the handshake, calls as Promises that reject on `{ok:false}` or timeout,
+// and a `message` stream that is in seq order per room, without duplicates,
+// and caught up with `history {after}` after a reconnect or a gap.
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
-import type {
-  AckData,
-  AckEventName,
-  AuthResponse,
-  ClientToServerEvents,
-  ErrorCode,
-  Message,
-  PayloadIn,
-  Result,
-  ServerToClientEvents,
-} from "./protocol";
+import { login, register, type Credentials } from "./accounts-http";
+import { ChatError } from "./chat-error";
+import { handshakeAuth, refusalOf } from "./handshake";
+import type { AckData, AckEventName, AuthResponse, ClientToServerEvents, Message, PayloadIn, Result, ServerToClientEvents } from "./protocol";
 import { FIELD_LIMITS } from "./rules";
 
+export { currentUser, login, logout, register } from "./accounts-http";
+export { ChatError, errorCode } from "./chat-error";
+export { CLIENT_PROTOCOL_VERSION } from "./handshake";
+
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** A refused call (`code` from the protocol), a timeout, or an HTTP failure. */
-export class ChatError extends Error {
-  constructor(
-    readonly code: ErrorCode | "TIMEOUT" | "NETWORK",
-    message: string,
-  ) {
-    super(message);
-    this.name = "ChatError";
-  }
-}
-
-// ---------------------------------------------------------------- accounts (HTTP)
-
-async function postJson(url: string, body: unknown, token?: string): Promise<Response> {
-  try {
-    return await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (err) {
-    throw new ChatError("NETWORK", `cannot reach ${url}: ${(err as Error).message}`);
-  }
-}
-
-async function authCall(url: string, path: string, credentials: { username: string; password: string }): Promise<AuthResponse> {
-  const res = await postJson(new URL(path, url).toString(), credentials);
-  const body = (await res.json().catch(() => ({}))) as AuthResponse & { error?: { code: ErrorCode; message: string } };
-  if (!res.ok) throw new ChatError(body.error?.code ?? "INTERNAL", body.error?.message ?? `HTTP ${res.status}`);
-  return body;
-}
-
-export const register = (url: string, credentials: { username: string; password: string }) =>
-  authCall(url, "/api/register", credentials);
-export const login = (url: string, credentials: { username: string; password: string }) =>
-  authCall(url, "/api/login", credentials);
-export async function logout(url: string, token: string): Promise<void> {
-  const res = await postJson(new URL("/api/logout", url).toString(), undefined, token);
-  if (res.status !== 204) throw new ChatError("UNAUTHORIZED", `logout answered HTTP ${res.status}`);
-}
-
-// ---------------------------------------------------------------- the socket client
 
 export type ChatClientOptions = {
   url: string;
@@ -80,22 +34,27 @@ type MessageListener = (message: Message) => void;
 /**
  * `connected` and `reconnected` come once the rooms are synced (after a
  * reconnect: caught up); `disconnected` says whether socket.io-client will
- * retry by itself (not after a logout or a refused token).
+ * retry by itself (not after a logout); `refused` is a handshake the server
+ * turned down for good (an ended session, an unsupported protocol version).
  */
 export type ConnectionChange =
   | { state: "connected" | "reconnected" }
-  | { state: "disconnected"; reason: string; willReconnect: boolean };
-type RoomState = { lastSeq: number; queue: Promise<void> };
+  | { state: "disconnected"; reason: string; willReconnect: boolean }
+  | { state: "refused"; error: ChatError };
+
+/** Per room: the newest seq delivered, and the queue that keeps its deliveries in order. */
+type Cursor = { lastSeq: number; queue: Promise<void> };
 
 export class ChatClient {
   readonly socket: ClientSocket;
   private readonly ackTimeoutMs: number;
-  private readonly rooms = new Map<string, RoomState>();
+  private readonly connectTimeoutMs: number;
+  private readonly cursors = new Map<string, Cursor>();
   private readonly messageListeners = new Set<MessageListener>();
   private readonly errorListeners = new Set<(err: unknown) => void>();
   private readonly connectionListeners = new Set<(change: ConnectionChange) => void>();
-  private readonly connectTimeoutMs: number;
   private connectedOnce = false;
+  private refusal: ChatError | null = null;
   private sync: Promise<void> = Promise.resolve();
 
   /** Connects and resolves once the server accepted the handshake. */
@@ -113,59 +72,64 @@ export class ChatClient {
   /** Logs in (or registers first when `register` is set and the name is free), then connects. */
   static async connectAs(
     url: string,
-    credentials: { username: string; password: string; register?: boolean },
+    credentials: Credentials & { register?: boolean },
     options: Omit<ChatClientOptions, "url" | "token"> = {},
   ): Promise<{ client: ChatClient } & AuthResponse> {
-    let auth: AuthResponse;
-    if (credentials.register) {
-      auth = await register(url, credentials).catch((err: unknown) => {
-        if (err instanceof ChatError && err.code === "CONFLICT") return login(url, credentials);
-        throw err;
-      });
-    } else {
-      auth = await login(url, credentials);
-    }
+    const account = { username: credentials.username, password: credentials.password };
+    const auth = credentials.register
+      ? await register(url, account).catch((err: unknown) => {
+          if (err instanceof ChatError && err.code === "CONFLICT") return login(url, account);
+          throw err;
+        })
+      : await login(url, account);
     return { ...auth, client: await ChatClient.connect({ ...options, url, token: auth.token }) };
   }
 
   constructor(options: ChatClientOptions) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 20_000;
-    this.socket = io(options.url, { ...options.socket, auth: options.token ? { token: options.token } : {} });
+    this.socket = io(options.url, { ...options.socket, auth: handshakeAuth(options.token) });
     this.socket.on("connect", () => {
       const reconnect = this.connectedOnce;
       this.connectedOnce = true;
+      this.refusal = null;
       this.sync = this.syncRooms(reconnect).then(
         () => this.changed({ state: reconnect ? "reconnected" : "connected" }),
         (err) => this.fail(err),
       );
     });
+    this.socket.on("connect_error", (err) => {
+      // A refused handshake is final; a network error is retried by socket.io-client.
+      if (this.socket.active) return;
+      this.refusal = refusalOf(err);
+      this.changed({ state: "refused", error: this.refusal });
+    });
     this.socket.on("disconnect", (reason) => this.changed({ state: "disconnected", reason, willReconnect: this.socket.active }));
     this.socket.on("message", (m) => this.receive(m));
   }
 
-  /** Resolves on the first connect; rejects with the server's reason (e.g. UNAUTHORIZED). */
+  /** Resolves on the first connect; rejects with the server's refusal (e.g. UNAUTHORIZED) or after connectTimeoutMs. */
   ready(): Promise<void> {
     if (this.socket.connected) return Promise.resolve();
+    if (this.refusal) return Promise.reject(this.refusal);
     return new Promise((resolve, reject) => {
       const done = (err?: ChatError) => {
         clearTimeout(timer);
         this.socket.off("connect", onConnect);
-        this.socket.off("connect_error", onError);
+        this.connectionListeners.delete(onChange);
         if (err) reject(err);
         else resolve();
       };
       const onConnect = () => done();
-      const onError = (err: Error) => {
-        // A refused handshake is final; a network error is retried by socket.io-client until the timer.
-        if (!this.socket.active) done(new ChatError(err.message === "UNAUTHORIZED" ? "UNAUTHORIZED" : "NETWORK", err.message));
+      const onChange = (change: ConnectionChange) => {
+        if (change.state === "refused") done(change.error);
       };
       const timer = setTimeout(
         () => done(new ChatError("NETWORK", `could not connect within ${this.connectTimeoutMs} ms`)),
         this.connectTimeoutMs,
       );
       this.socket.on("connect", onConnect);
-      this.socket.on("connect_error", onError);
+      this.connectionListeners.add(onChange);
     });
   }
 
@@ -189,10 +153,10 @@ export class ChatClient {
     if (!result.ok) throw new ChatError(result.error.code, result.error.message);
     if (event === "room:join" || event === "room:create" || event === "dm:open") {
       const room = result.data as AckData["room:join"];
-      this.track(room.id, room.lastSeq);
+      this.follow(room.id, room.lastSeq);
     } else if (event === "room:leave") {
       // What is said while away is history, not missed: a later join starts afresh.
-      this.rooms.delete((payload as PayloadIn<"room:leave">).roomId);
+      this.cursors.delete((payload as PayloadIn<"room:leave">).roomId);
     }
     return result.data;
   }
@@ -246,7 +210,7 @@ export class ChatClient {
 
   /** The newest seq this client has delivered (or skipped as already known) for a room. */
   lastSeq(roomId: string): number | undefined {
-    return this.rooms.get(roomId)?.lastSeq;
+    return this.cursors.get(roomId)?.lastSeq;
   }
 
   close(): void {
@@ -256,41 +220,41 @@ export class ChatClient {
   // ---------------------------------------------------------------- ordering and catch-up
 
   /** Follows a room from `lastSeq` on; older messages are history, not missed. */
-  private track(roomId: string, lastSeq: number): RoomState {
-    let state = this.rooms.get(roomId);
-    if (!state) {
-      state = { lastSeq, queue: Promise.resolve() };
-      this.rooms.set(roomId, state);
+  private follow(roomId: string, lastSeq: number): Cursor {
+    let cursor = this.cursors.get(roomId);
+    if (!cursor) {
+      cursor = { lastSeq, queue: Promise.resolve() };
+      this.cursors.set(roomId, cursor);
     }
-    return state;
+    return cursor;
   }
 
   /** Runs work for one room after the work queued before it, so deliveries never interleave. */
-  private enqueue(roomId: string, state: RoomState, work: () => Promise<void> | void): Promise<void> {
-    state.queue = state.queue.then(work).catch((err) => this.fail(err));
-    return state.queue;
+  private enqueue(cursor: Cursor, work: () => Promise<void> | void): Promise<void> {
+    cursor.queue = cursor.queue.then(work).catch((err) => this.fail(err));
+    return cursor.queue;
   }
 
   private receive(message: Message): void {
     // A room heard of first through a message (an invitation, a dm) starts here.
-    const state = this.track(message.roomId, message.seq - 1);
-    void this.enqueue(message.roomId, state, async () => {
-      if (message.seq > state.lastSeq + 1) await this.catchUp(message.roomId, state);
-      this.deliver(state, message);
+    const cursor = this.follow(message.roomId, message.seq - 1);
+    void this.enqueue(cursor, async () => {
+      if (message.seq > cursor.lastSeq + 1) await this.catchUp(message.roomId, cursor);
+      this.deliver(cursor, message);
     });
   }
 
-  private deliver(state: RoomState, message: Message): void {
-    if (message.seq <= state.lastSeq) return;
-    state.lastSeq = message.seq;
+  private deliver(cursor: Cursor, message: Message): void {
+    if (message.seq <= cursor.lastSeq) return;
+    cursor.lastSeq = message.seq;
     for (const listener of this.messageListeners) listener(message);
   }
 
   /** Fetches and delivers everything after lastSeq, a page at a time. */
-  private async catchUp(roomId: string, state: RoomState): Promise<void> {
+  private async catchUp(roomId: string, cursor: Cursor): Promise<void> {
     for (;;) {
-      const page = await this.call("history", { roomId, after: state.lastSeq, limit: FIELD_LIMITS.historyMax });
-      for (const m of page) this.deliver(state, m);
+      const page = await this.call("history", { roomId, after: cursor.lastSeq, limit: FIELD_LIMITS.historyMax });
+      for (const m of page) this.deliver(cursor, m);
       if (page.length < FIELD_LIMITS.historyMax) return;
     }
   }
@@ -302,17 +266,15 @@ export class ChatClient {
       rooms
         .filter((room) => room.joined)
         .map((room) => {
-          const known = this.rooms.has(room.id);
-          const state = this.track(room.id, room.lastSeq);
-          return reconnect && known && room.lastSeq > state.lastSeq
-            ? this.enqueue(room.id, state, () => this.catchUp(room.id, state))
-            : undefined;
+          const known = this.cursors.has(room.id);
+          const cursor = this.follow(room.id, room.lastSeq);
+          return reconnect && known && room.lastSeq > cursor.lastSeq ? this.enqueue(cursor, () => this.catchUp(room.id, cursor)) : undefined;
         }),
     );
   }
 
   private changed(change: ConnectionChange): void {
-    for (const listener of this.connectionListeners) listener(change);
+    for (const listener of [...this.connectionListeners]) listener(change);
   }
 
   private fail(err: unknown): void {

@@ -5,7 +5,8 @@ import { ChatClient } from "../common/client";
 import { runLine } from "./cli/commands";
 import { readConfig, USAGE, type CliConfig } from "./cli/config";
 import { formatError } from "./cli/format";
-import { Session } from "./cli/session";
+import { printLiveEvents } from "./cli/live-lines";
+import { CliState } from "./cli/state";
 import { Terminal } from "./cli/terminal";
 
 async function main(): Promise<number> {
@@ -36,14 +37,14 @@ async function main(): Promise<number> {
   }
 
   let client: ChatClient;
-  let session: Session;
+  let state: CliState;
   try {
     const auth = await ChatClient.connectAs(config.url, { username, password, register: config.register });
     client = auth.client;
-    session = new Session(client, auth.user, (line) => terminal.print(line));
-    session.listen();
-    await session.refresh();
-    await session.loadContacts();
+    state = new CliState(client, auth.user, (line) => terminal.print(line));
+    printLiveEvents(state);
+    await state.refresh();
+    await state.loadContacts();
     terminal.print(`connected as ${auth.user.username} to ${config.url} (/help for commands)`);
   } catch (err) {
     terminal.close();
@@ -55,7 +56,14 @@ async function main(): Promise<number> {
   client.onConnectionChange((change) => {
     if (change.state === "reconnected") {
       terminal.print("* reconnected, caught up");
-      session.resync().catch((err: unknown) => terminal.print(formatError(err)));
+      state.resync().catch((err: unknown) => terminal.print(formatError(err)));
+    }
+    if (change.state === "refused") {
+      // A reconnect turned down: the session ended meanwhile, or the server no longer speaks our protocol.
+      terminal.print(formatError(change.error));
+      exitCode = 1;
+      terminal.close();
+      return;
     }
     if (change.state !== "disconnected" || change.reason === "io client disconnect") return; // our own /quit
     if (!change.willReconnect) {
@@ -70,7 +78,7 @@ async function main(): Promise<number> {
 
   terminal.startPrompting();
   for (let line = await terminal.readLine(); line !== null; line = await terminal.readLine()) {
-    if ((await runLine(session, line)) === "quit") break;
+    if ((await runLine(state, line)) === "quit") break;
   }
   terminal.close();
   client.close();

@@ -4,7 +4,8 @@
 // or the flags --url, --user, --password and --room.
 import { parseArgs } from "node:util";
 import { ChatClient, ChatError } from "../common/client";
-import { FIELD_LIMITS, roomNameKey, type Room } from "../common/protocol";
+import { FIELD_LIMITS, type Room } from "../common/protocol";
+import { RoomDirectory } from "../common/room-directory";
 
 const { values: args } = parseArgs({
   options: { url: { type: "string" }, user: { type: "string" }, password: { type: "string" }, room: { type: "string" } },
@@ -21,11 +22,16 @@ if (!password) {
 // register: true makes the first run create the account and later runs log in.
 const { client, user } = await ChatClient.connectAs(url, { username, password, register: true });
 
-// Public room names are unique as roomNameKey folds them ("Straße" and
-// "STRASSE" are one room); a plain toLowerCase() would miss the existing room
-// and then fail to create it.
+// Public room names are unique as the server folds them ("Straße" and
+// "STRASSE" are one room); the client core's room directory compares them
+// the same way, where a plain toLowerCase() would miss the existing room and
+// then fail to create it.
+const rooms = new RoomDirectory(user, () => client.call("room:list", {}));
 async function joinOrCreate(name: string): Promise<Room> {
-  const find = async () => (await client.call("room:list", {})).find((r) => r.kind === "public" && roomNameKey(r.name) === roomNameKey(name));
+  const find = async () => {
+    await rooms.refresh();
+    return rooms.publicRoomNamed(name);
+  };
   const existing = await find();
   if (existing) return client.call("room:join", { roomId: existing.id });
   try {

@@ -5,13 +5,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { io } from "socket.io-client";
 import { ChatClient, type ClientSocket } from "../../common/client";
 import type { AckData, AckEventName, AuthResponse, PayloadIn, Result, ServerToClientEvents } from "../../common/protocol";
 import { createApp, type App, type AppOptions } from "../../server/app";
 import type { AbuseLimits } from "../../server/limits";
 import { openSqlite } from "../../server/storage/sqlite";
 import type { Storage } from "../../server/storage/storage";
+import { openSocket, registerUser, type RawSocketOptions } from "./sockets";
 
 /** AbuseLimits high enough never to be met by a test that is not about them. */
 export const NO_ABUSE_LIMITS: Partial<AbuseLimits> = {
@@ -74,33 +74,15 @@ export function harness() {
     return { app, storage, url: `http://127.0.0.1:${port}`, dbPath, close };
   }
 
-  async function register(server: { url: string }, username = uniqueName()): Promise<AuthResponse> {
-    const res = await fetch(`${server.url}/api/register`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username, password: PASSWORD }),
-    });
-    if (res.status !== 201) throw new Error(`register answered ${res.status}: ${await res.text()}`);
-    return (await res.json()) as AuthResponse;
+  function register(server: { url: string }, username = uniqueName()): Promise<AuthResponse> {
+    return registerUser(server.url, username, PASSWORD);
   }
 
-  /** A raw socket.io-client socket, connected (rejects with the connect_error). */
-  function connect(
-    server: { url: string },
-    token: unknown,
-    options: { reconnection?: boolean; auth?: Record<string, unknown> } = {},
-  ): Promise<ClientSocket> {
-    const socket: ClientSocket = io(server.url, {
-      auth: { token, ...options.auth },
-      transports: ["websocket"],
-      reconnection: options.reconnection ?? false,
-      forceNew: true,
-    });
+  /** A raw socket.io-client socket, connected (rejects with the connect_error), closed after the test. */
+  async function connect(server: { url: string }, token: unknown, options: RawSocketOptions = {}): Promise<ClientSocket> {
+    const socket = await openSocket(server.url, token, options);
     cleanups.push(() => void socket.close());
-    return new Promise((resolve, reject) => {
-      socket.once("connect", () => resolve(socket));
-      socket.once("connect_error", reject);
-    });
+    return socket;
   }
 
   /** The typed client module, connected. */

@@ -2,15 +2,15 @@
 // what an in-process server cannot show: a crash (SIGKILL), a clean stop
 // (SIGTERM and its exit code), and a restart on the same port and database
 // file so that clients reconnect to the URL they already know.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { startNodeScript, type Exit } from "./child-process";
+
+export type { Exit } from "./child-process";
 
 /** Where `server/main.ts` lives: the project root, whatever jest's cwd is. */
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
-
-export type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
 export type ServerProcess = {
   url: string;
@@ -45,7 +45,7 @@ export type SpawnOptions = {
   port?: number;
   /** The server's LOG_LEVEL; its `listening on` line is printed at any level. */
   logLevel?: "silent" | "warn" | "info" | "debug" | "trace";
-  /** Registers the final kill (use the harness's `onCleanup`). */
+  /** Registers the final kill once it runs (use the harness's `onCleanup`); one that never starts is killed at once. */
   onCleanup: (cleanup: () => Promise<void> | void) => void;
   /** Upper bound for the start, not a sleep: it only fails a server that never says it listens. */
   startTimeoutMs?: number;
@@ -54,7 +54,8 @@ export type SpawnOptions = {
 /** Starts the server and resolves once it printed `listening on http://127.0.0.1:PORT`. */
 export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  const { child, pid, exited, output } = await startNodeScript({
+    script: "server/main.ts",
     cwd: PROJECT_ROOT,
     env: {
       ...process.env,
@@ -64,20 +65,12 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       LOG_LEVEL: options.logLevel ?? "warn",
       REDIS_URL: "",
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    ready: new RegExp(`listening on http://127\\.0\\.0\\.1:${port}\\b`),
+    timeoutMs: options.startTimeoutMs ?? 20_000,
+    what: "the server",
   });
-  if (child.pid === undefined) throw new Error("could not spawn the server process");
-  const pid = child.pid;
-
-  let log = "";
-  const keep = (chunk: Buffer | string) => {
-    log = (log + chunk.toString()).slice(-8000);
-  };
-  child.stderr!.on("data", keep);
-  const exited = new Promise<Exit>((done) => child.once("exit", (code, signal) => done({ code, signal })));
   let hasExited = false;
   void exited.then(() => (hasExited = true));
-
   const kill = async (signal: NodeJS.Signals): Promise<Exit> => {
     if (!hasExited) {
       try {
@@ -88,32 +81,8 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
     }
     return exited;
   };
-  // Registered before waiting, so a server that never starts is still killed.
   options.onCleanup(async () => {
     await kill("SIGKILL");
   });
-
-  const expected = `listening on http://127.0.0.1:${port}`;
-  const lines = createInterface({ input: child.stdout! });
-  const timeoutMs = options.startTimeoutMs ?? 20_000;
-  await new Promise<void>((ready, reject) => {
-    const timer = setTimeout(() => finish(new Error(`server did not print "${expected}" within ${timeoutMs} ms:\n${log}`)), timeoutMs);
-    const onLine = (line: string) => {
-      keep(`${line}\n`);
-      if (line.includes(expected)) finish();
-    };
-    const onExit = (exit: Exit) => finish(new Error(`server exited (${JSON.stringify(exit)}) before listening:\n${log}`));
-    function finish(err?: Error) {
-      clearTimeout(timer);
-      lines.off("line", onLine);
-      if (err) reject(err);
-      else ready();
-    }
-    lines.on("line", onLine);
-    void exited.then(onExit);
-  });
-  // Keep draining stdout so the child never blocks on a full pipe.
-  lines.on("line", (line) => keep(`${line}\n`));
-
-  return { url: `http://127.0.0.1:${port}`, port, pid, child, exited, kill, output: () => log };
+  return { url: `http://127.0.0.1:${port}`, port, pid, child, exited, kill, output };
 }

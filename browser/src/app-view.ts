@@ -3,7 +3,7 @@
 // Log out, connection banner), the side panel and the room view.
 import type { User } from "../../common/protocol";
 import { avatar } from "./avatar";
-import type { ConnectionBanner } from "./banner";
+import type { ConnectionBanner } from "./connection-banner";
 import { h, srOnly } from "./dom";
 import { svgIcon } from "./icons";
 import type { RoomView } from "./room-view";

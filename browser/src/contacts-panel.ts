@@ -3,11 +3,11 @@
 // contact's button opens the direct message with them; another removes them;
 // a form adds someone by username.
 import type { Contact } from "../../common/protocol";
-import { USERNAME_PATTERN } from "../../common/rules";
-import { h, setChildren, showFormError, uid, usernameInput } from "./dom";
+import { h, setChildren, showFormError, uid } from "./dom";
 import { svgIcon } from "./icons";
-import { avatarWithPresence, presenceText } from "./presence";
-import type { Change, Store } from "./state";
+import { avatarWithPresence, presenceText } from "./presence-avatar";
+import type { Change, Store } from "./store";
+import { UsernameForm } from "./username-form";
 
 export type ContactActions = {
   /** Each rejects with a message to show. */
@@ -22,8 +22,8 @@ export class ContactsPanel {
   private readonly empty = h("p", { class: "empty" }, "No contacts yet. Add people to see when they are online.");
   private readonly loading = h("p", { class: "empty" }, h("span", { class: "spinner", "aria-hidden": "true" }), "Loading contacts…");
   private readonly error = h("div", { class: "error-slot" });
+  /** Where focus goes when the entry that had it is removed. */
   private readonly input: HTMLInputElement;
-  private readonly formError = h("div", { class: "error-slot" });
   private signature = "";
 
   constructor(
@@ -31,14 +31,16 @@ export class ContactsPanel {
     private readonly actions: ContactActions,
   ) {
     const headingId = uid("contacts-heading");
-    this.input = usernameInput("contact-name");
-    const form = h(
-      "form",
-      { class: "panel-form compact", novalidate: true },
-      h("label", { for: this.input.id, class: "small-label" }, "Add contact"),
-      h("div", { class: "input-row" }, this.input, h("button", { type: "submit", class: "button secondary small" }, "Add")),
-      this.formError,
-    );
+    const form = new UsernameForm({
+      idPrefix: "contact-name",
+      label: "Add contact",
+      button: "Add",
+      formClass: "panel-form compact",
+      empty: "Type a username.",
+      self: { username: store.me.username, text: "That’s you! Add someone else." },
+      submit: (username) => actions.add(username),
+    });
+    this.input = form.input;
     this.el = h(
       "section",
       { class: "group contacts", "aria-labelledby": headingId },
@@ -48,44 +50,8 @@ export class ContactsPanel {
       this.list,
       this.empty,
       this.error,
-      form,
+      form.el,
     );
-
-    let adding = false;
-    form.addEventListener("submit", (e) => {
-      e.preventDefault();
-      const username = this.input.value.trim();
-      let problem: string | null = null;
-      if (!username) problem = "Type a username.";
-      else if (!USERNAME_PATTERN.test(username)) problem = `There is no user named “${username}”.`;
-      else if (username.toLowerCase() === store.me.username.toLowerCase()) problem = "That’s you! Add someone else.";
-      if (problem) {
-        showFormError(this.formError, problem);
-        this.input.focus();
-        return;
-      }
-      if (adding) return;
-      adding = true;
-      showFormError(this.formError, null);
-      actions.add(username).then(
-        () => {
-          adding = false;
-          this.input.value = "";
-        },
-        (err: unknown) => {
-          adding = false;
-          showFormError(this.formError, (err as Error).message);
-          this.input.focus();
-        },
-      );
-    });
-    form.addEventListener("keydown", (e) => {
-      if (e.key === "Escape" && (this.input.value || this.formError.childElementCount)) {
-        e.stopPropagation();
-        this.input.value = "";
-        showFormError(this.formError, null);
-      }
-    });
     this.list.addEventListener("click", (e) => {
       const target = e.target as Element;
       const open = target.closest<HTMLButtonElement>("button[data-message-user]");

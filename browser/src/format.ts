@@ -1,12 +1,16 @@
-// Times, days and message text (links) for display.
+// Times, days and message text (links, mentions) for display.
+import { mentionSpans } from "../../common/mentions";
+import { clockTime } from "../../common/wording";
 import { h } from "./dom";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** "14:02", local time. */
-export function hhmm(ms: number): string {
-  const d = new Date(ms);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+export const hhmm = clockTime;
+
+/** A <time> element: "14:02", with the full date and time as its tooltip. */
+export function timeElement(ms: number): HTMLTimeElement {
+  return h("time", { class: "time", datetime: new Date(ms).toISOString(), title: fullTime(ms) }, hhmm(ms));
 }
 
 /** "2025-03-04", local date: a key for grouping by day. */
@@ -39,26 +43,16 @@ export function fullTime(ms: number): string {
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}'"]+$/;
-/** As common/rules.ts reads a mention: "@name" not glued to a name character before it. */
-const MENTION = /(^|[^A-Za-z0-9_.-])@([A-Za-z0-9_.-]{3,32})/g;
 
-/**
- * Plain text with each @mention in a span.mention (".me" when it names the
- * reader). "@bob." marks "@bob": a sentence may end right after a name.
- */
+/** Plain text with each @mention (as the client core finds them) in a span.mention, ".self" when it names the reader. */
 function mentionNodes(text: string, me: string | null): Node[] {
   const nodes: Node[] = [];
   let last = 0;
-  for (const match of text.matchAll(MENTION)) {
-    const before = match[1] ?? "";
-    let name = match[2] ?? "";
-    const trimmed = name.replace(/[.-]+$/, "");
-    if (trimmed.length >= 3) name = trimmed;
-    const start = match.index + before.length;
+  for (const { start, end, username } of mentionSpans(text)) {
     if (start > last) nodes.push(document.createTextNode(text.slice(last, start)));
-    const mine = me !== null && name.toLowerCase() === me.toLowerCase();
-    nodes.push(h("span", { class: mine ? "mention self" : "mention" }, `@${name}`));
-    last = start + 1 + name.length;
+    const mine = me !== null && username.toLowerCase() === me.toLowerCase();
+    nodes.push(h("span", { class: mine ? "mention self" : "mention" }, `@${username}`));
+    last = end;
   }
   if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
   return nodes;

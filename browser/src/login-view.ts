@@ -2,7 +2,8 @@
 // Errors appear in a role="alert" paragraph right under the fields.
 import type { User } from "../../common/protocol";
 import { codePointLength, USERNAME_PATTERN } from "../../common/rules";
-import { ApiError, authenticate } from "./api";
+import { ChatError, errorCode } from "../../common/chat-error";
+import { authenticate } from "./account";
 import { h, showFormError } from "./dom";
 
 const MESSAGES = {
@@ -16,21 +17,20 @@ const MESSAGES = {
 };
 
 function describe(err: unknown, mode: "login" | "register"): string {
-  if (!(err instanceof ApiError)) return MESSAGES.network;
-  switch (err.status) {
-    case 0:
+  switch (errorCode(err)) {
+    case "NETWORK":
       return MESSAGES.network;
-    case 409:
+    case "CONFLICT":
       return MESSAGES.taken;
-    case 401:
+    case "UNAUTHORIZED":
       return MESSAGES.wrongPair;
-    case 429:
+    case "RATE_LIMITED":
       return MESSAGES.locked;
-    case 400:
+    case "BAD_REQUEST":
       // No account can have a malformed name or password, so for a login this is simply a wrong pair.
-      return mode === "login" ? MESSAGES.wrongPair : `Check your details: ${err.message}.`;
+      return mode === "login" ? MESSAGES.wrongPair : `Check your details: ${(err as Error).message}.`;
     default:
-      return `The server had a problem (HTTP ${err.status}). Try again in a moment.`;
+      return `The server had a problem (HTTP ${err instanceof ChatError ? err.status : "?"}). Try again in a moment.`;
   }
 }
 
@@ -111,10 +111,11 @@ export function loginView(onSignedIn: (user: User) => void, notice: string | nul
         busy = false;
         form.removeAttribute("aria-busy");
         showFormError(errorSlot, describe(err, mode));
-        if (err instanceof ApiError && (err.status === 401 || err.status === 400)) {
+        const code = errorCode(err);
+        if (code === "UNAUTHORIZED" || code === "BAD_REQUEST") {
           password.select();
           password.focus();
-        } else if (err instanceof ApiError && err.status === 409) {
+        } else if (code === "CONFLICT") {
           setInvalid(username);
           username.select();
           username.focus();

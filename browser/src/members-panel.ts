@@ -2,9 +2,10 @@
 // dot and its text alternative. Shown beside the log on wide screens and over
 // it on narrow ones; the room header's "Members" button toggles it.
 import type { Contact } from "../../common/protocol";
+import { count } from "../../common/wording";
 import { h, setChildren, uid } from "./dom";
-import { avatarWithPresence, presenceText } from "./presence";
-import type { Store } from "./state";
+import { avatarWithPresence, presenceText } from "./presence-avatar";
+import type { Store } from "./store";
 
 const byPresenceThenName = (store: Store) => (a: Contact, b: Contact) =>
   Number(store.isOnline(b)) - Number(store.isOnline(a)) || a.username.localeCompare(b.username, undefined, { sensitivity: "base" });
@@ -35,11 +36,11 @@ export class MembersPanel {
 
   /** How many members the open room has, once known. */
   count(roomId: string | null): number | null {
-    return roomId === null ? null : (this.store.members.get(roomId)?.list?.length ?? null);
+    return roomId === null ? null : (this.store.members(roomId)?.list?.length ?? null);
   }
 
   render(roomId: string | null): void {
-    const entry = roomId === null ? undefined : this.store.members.get(roomId);
+    const entry = roomId === null ? undefined : this.store.members(roomId);
     const list = entry?.list ?? null;
     const sorted = list ? [...list].sort(byPresenceThenName(this.store)) : [];
     const signature = JSON.stringify([
@@ -68,7 +69,7 @@ export class MembersPanel {
     }
     this.note.hidden = true;
     const online = sorted.filter((m) => this.store.isOnline(m)).length;
-    this.summary.textContent = `${list.length} ${list.length === 1 ? "member" : "members"} · ${online} online`;
+    this.summary.textContent = `${count(list.length, "member")} · ${online} online`;
     setChildren(
       this.list,
       ...sorted.map((m) => {

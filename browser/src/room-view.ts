@@ -3,14 +3,15 @@
 // is typing, the composer; the members panel beside them. With no room open,
 // a short hint instead.
 import type { Room } from "../../common/protocol";
-import { USERNAME_PATTERN } from "../../common/rules";
+import { roomLabel } from "../../common/wording";
 import { avatar } from "./avatar";
 import { Composer } from "./composer";
-import { h, setChildren, showFormError, usernameInput } from "./dom";
+import { h, setChildren, showFormError } from "./dom";
 import { svgIcon } from "./icons";
 import { MembersPanel } from "./members-panel";
 import { MessageLog, type LogActions } from "./message-log";
-import type { Change, Store } from "./state";
+import type { Change, Store } from "./store";
+import { UsernameForm } from "./username-form";
 
 export type RoomActions = LogActions & {
   send(roomId: string, text: string): void;
@@ -53,10 +54,7 @@ export class RoomView {
   private readonly title = h("h2", { class: "room-title" });
   private readonly titleIcon = h("span", { class: "room-title-icon" });
   private readonly kind = h("span", { class: "room-kind" });
-  private readonly inviteForm: HTMLFormElement;
-  private readonly inviteInput: HTMLInputElement;
-  private readonly inviteFeedback = h("span", { class: "invite-feedback", "aria-live": "polite" });
-  private readonly inviteError = h("div", { class: "error-slot" });
+  private readonly invite: UsernameForm;
   private readonly leaveButton = h("button", { type: "button", class: "button ghost small leave" }, "Leave");
   private readonly headerError = h("div", { class: "error-slot header-error" });
   private readonly log: MessageLog;
@@ -113,30 +111,18 @@ export class RoomView {
     this.narrow.addEventListener("change", () => this.setMembersOpen(!this.narrow.matches && storedMembersOpen()));
 
     // ---- invite (private rooms)
-    this.inviteInput = usernameInput("invite", "username to invite");
-    this.inviteForm = h(
-      "form",
-      { class: "invite-form", novalidate: true },
-      h("label", { for: this.inviteInput.id, class: "small-label" }, "Invite user"),
-      h(
-        "div",
-        { class: "input-row" },
-        this.inviteInput,
-        h("button", { type: "submit", class: "button secondary small" }, "Invite"),
-      ),
-      this.inviteFeedback,
-      this.inviteError,
-    );
-    this.inviteForm.addEventListener("submit", (e) => {
-      e.preventDefault();
-      this.invite();
-    });
-    this.inviteForm.addEventListener("keydown", (e) => {
-      if (e.key === "Escape" && (this.inviteInput.value || this.inviteError.childElementCount)) {
-        e.stopPropagation();
-        this.inviteInput.value = "";
-        showFormError(this.inviteError, null);
-      }
+    this.invite = new UsernameForm({
+      idPrefix: "invite",
+      label: "Invite user",
+      button: "Invite",
+      formClass: "invite-form",
+      placeholder: "username to invite",
+      empty: "Type the username of the person to invite.",
+      confirms: true,
+      submit: (username) => {
+        const roomId = this.roomId;
+        return roomId === null ? Promise.resolve() : actions.invite(roomId, username);
+      },
     });
     this.leaveButton.addEventListener("click", () => this.leave());
 
@@ -144,7 +130,7 @@ export class RoomView {
       "div",
       { class: "room-header" },
       h("div", { class: "room-heading" }, this.titleIcon, h("div", { class: "room-heading-text" }, this.title, this.kind)),
-      h("div", { class: "room-tools" }, this.membersButton, this.inviteForm, this.leaveButton),
+      h("div", { class: "room-tools" }, this.membersButton, this.invite.el, this.leaveButton),
       this.headerError,
     );
 
@@ -192,9 +178,7 @@ export class RoomView {
 
   private show(roomId: string | null): void {
     this.roomId = roomId;
-    this.inviteInput.value = "";
-    this.inviteFeedback.textContent = "";
-    showFormError(this.inviteError, null);
+    this.invite.reset();
     showFormError(this.headerError, null);
     const room = this.store.room(roomId);
     this.empty.hidden = room !== undefined;
@@ -209,7 +193,7 @@ export class RoomView {
   }
 
   private placeholder(room: Room): string {
-    return room.kind === "dm" ? `Message ${room.name}` : `Message #${room.name}`;
+    return `Message ${roomLabel(room)}`;
   }
 
   private renderHeader(): void {
@@ -221,7 +205,7 @@ export class RoomView {
       this.titleIcon,
       room.kind === "dm" ? avatar(room.name, "avatar") : svgIcon(room.kind === "private" ? "lock" : "hash", "icon"),
     );
-    this.inviteForm.hidden = room.kind !== "private";
+    this.invite.el.hidden = room.kind !== "private";
     this.leaveButton.hidden = room.kind === "dm";
     this.composer.input.placeholder = this.placeholder(room);
   }
@@ -239,34 +223,6 @@ export class RoomView {
   }
 
   // ------------------------------------------------------------ header actions
-
-  private invite(): void {
-    const roomId = this.roomId;
-    if (roomId === null) return;
-    const username = this.inviteInput.value.trim();
-    this.inviteFeedback.textContent = "";
-    if (!username || !USERNAME_PATTERN.test(username)) {
-      showFormError(
-        this.inviteError,
-        username ? `There is no user named “${username}”.` : "Type the username of the person to invite.",
-      );
-      this.inviteInput.focus();
-      return;
-    }
-    showFormError(this.inviteError, null);
-    this.actions.invite(roomId, username).then(
-      (confirmation) => {
-        if (this.roomId !== roomId) return;
-        this.inviteInput.value = "";
-        this.inviteFeedback.textContent = confirmation;
-      },
-      (err: unknown) => {
-        if (this.roomId !== roomId) return;
-        showFormError(this.inviteError, (err as Error).message);
-        this.inviteInput.focus();
-      },
-    );
-  }
 
   private leave(): void {
     const room = this.store.room(this.roomId);

@@ -23,16 +23,16 @@
 // on a fresh server process, and the table gives the median over rounds of
 // each metric, the range, and the chat/bare ratio, which is the figure that
 // travels from machine to machine.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { cpus, platform, arch } from "node:os";
 import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { io } from "socket.io-client";
-import { register, type ClientSocket } from "../../common/client";
+import type { ClientSocket } from "../../common/client";
 import type { Message } from "../../common/protocol";
+import { startNodeScript } from "../../__tests__/helpers/child-process";
+import { openSocket, registerUser } from "../../__tests__/helpers/sockets";
 import type { CpuReply, CpuRequest, ServerKind } from "./server";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -134,45 +134,18 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 async function startServer(kind: ServerKind): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", SERVER_SCRIPT, kind], {
+  const { child, pid, exited, ready } = await startNodeScript({
+    script: SERVER_SCRIPT,
+    args: [kind],
     cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    ipc: true,
+    ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    timeoutMs: START_TIMEOUT_MS,
+    what: `the ${kind} server`,
   });
-  if (child.pid === undefined) throw new Error(`could not spawn the ${kind} server`);
-  const pid = child.pid;
   live.add(child);
-  let output = "";
-  const keep = (chunk: Buffer | string) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stderr!.on("data", keep);
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
   void exited.then(() => live.delete(child));
-
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((ready, reject) => {
-    const timer = setTimeout(() => finish(new Error(`${kind} server did not listen within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
-    const onLine = (line: string) => {
-      keep(`${line}\n`);
-      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-      if (found) finish(undefined, found[1]);
-    };
-    const onExit = () => finish(new Error(`${kind} server exited before listening:\n${output}`));
-    function finish(err?: Error, address?: string) {
-      clearTimeout(timer);
-      lines.off("line", onLine);
-      child.off("exit", onExit);
-      if (err) reject(err);
-      else ready(address!);
-    }
-    lines.on("line", onLine);
-    child.once("exit", onExit);
-  }).catch((err: unknown) => {
-    process.kill(pid, "SIGKILL");
-    throw err;
-  });
-  // Keep draining stdout so the child never blocks on a full pipe.
-  lines.on("line", (line) => keep(`${line}\n`));
+  const url = ready[1]!;
 
   let nextRequest = 0;
   const cpuMicros = () =>
@@ -209,20 +182,8 @@ async function startServer(kind: ServerKind): Promise<ServerProcess> {
 // ---------------------------------------------------------------- clients
 
 function connect(url: string, token?: string): Promise<ClientSocket> {
-  // forceNew: one WebSocket per client, as separate users would have (io() would otherwise multiplex them).
-  const socket: ClientSocket = io(url, {
-    transports: ["websocket"],
-    forceNew: true,
-    reconnection: false,
-    timeout: START_TIMEOUT_MS,
-    auth: token ? { token } : {},
-  });
-  return new Promise((connected, refused) => {
-    socket.once("connect", () => connected(socket));
-    socket.once("connect_error", (err) => {
-      socket.close();
-      refused(new Error(`connect failed: ${err.message}`));
-    });
+  return openSocket(url, token, { timeoutMs: START_TIMEOUT_MS }).catch((err: Error) => {
+    throw new Error(`connect failed: ${err.message}`);
   });
 }
 
@@ -391,7 +352,7 @@ async function runKind(kind: ServerKind, round: number, opts: Options): Promise<
         ? (
             await Promise.all(
               Array.from({ length: opts.senders + 1 }, (_, i) =>
-                register(server.url, { username: i < opts.senders ? `bench_s${i}` : "bench_r", password: PASSWORD }),
+                registerUser(server.url, i < opts.senders ? `bench_s${i}` : "bench_r", PASSWORD),
               ),
             )
           ).map((auth) => auth.token)

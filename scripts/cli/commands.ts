@@ -3,9 +3,10 @@
 // a pipe can wait for it.
 import { FIELD_LIMITS, type Message, type Room } from "../../common/protocol";
 import { CliError, count, formatContact, formatError, formatRoomRow, label } from "./format";
-import type { Session } from "./session";
+import { renderMessage } from "./live-lines";
+import type { CliState } from "./state";
 
-type Command = { usage: string; help: string; run: (session: Session, args: string) => Promise<void> };
+type Command = { usage: string; help: string; run: (state: CliState, args: string) => Promise<void> };
 
 const commands: Record<string, Command> = {
   rooms: {
@@ -15,7 +16,8 @@ const commands: Record<string, Command> = {
       // The current room's read mark may still be on its way; the counts should include it.
       await s.reads.settled();
       const rooms = await s.refresh();
-      for (const room of rooms) s.print(formatRoomRow(room, room.id === s.current?.id));
+      const counts = (id: string) => ({ unread: s.directory.unread(id), mentions: s.directory.mentions(id) });
+      for (const room of rooms) s.print(formatRoomRow(room, room.id === s.current?.id, counts(room.id)));
       s.print(`-- ${count(rooms.length, "room")} --`);
     },
   },
@@ -78,7 +80,7 @@ const commands: Record<string, Command> = {
         throw new CliError("USAGE", `/history [n]: n is a whole number from 1 to ${FIELD_LIMITS.historyMax}`);
       }
       const messages = await s.client.call("history", { roomId: room.id, limit });
-      for (const m of messages) s.print(await s.render(m, { seq: true }));
+      for (const m of messages) s.print(await renderMessage(s, m, { seq: true }));
       s.print(`-- ${count(messages.length, "message")} in ${label(room)} --`);
     },
   },
@@ -91,7 +93,7 @@ const commands: Record<string, Command> = {
       required(query, usage);
       const roomId = here ? s.requireCurrent().id : undefined;
       const found = await s.client.call("search", { query, ...(roomId ? { roomId } : {}) });
-      for (const m of found) s.print(await s.render(m, { seq: true }));
+      for (const m of found) s.print(await renderMessage(s, m, { seq: true }));
       s.print(`-- ${count(found.length, "result")} --`);
     },
   },
@@ -176,7 +178,7 @@ function parseSeq(value: string, usage: string): number {
 }
 
 /** The message with this seq in `room` (its id is what edit and delete take). */
-async function messageAt(s: Session, room: Room, seq: number): Promise<Message> {
+async function messageAt(s: CliState, room: Room, seq: number): Promise<Message> {
   const [message] = await s.client.call("history", { roomId: room.id, after: seq - 1, limit: 1 });
   if (message?.seq !== seq) throw new CliError("NOT_FOUND", `no message #${seq} in ${label(room)}`);
   return message;
@@ -186,7 +188,7 @@ async function messageAt(s: Session, room: Room, seq: number): Promise<Message> 
  * Runs one line of input: a command, or a message for the current room.
  * Errors are printed, never thrown. Answers "quit" when it is time to stop.
  */
-export async function runLine(session: Session, line: string): Promise<"quit" | void> {
+export async function runLine(state: CliState, line: string): Promise<"quit" | void> {
   if (!line.trim()) return;
   try {
     if (line.startsWith("/") && !line.startsWith("//")) {
@@ -196,13 +198,13 @@ export async function runLine(session: Session, line: string): Promise<"quit" | 
       // hasOwn: "/constructor" must not find Object.prototype's.
       const command = Object.hasOwn(commands, key) ? commands[key] : undefined;
       if (!command) throw new CliError("USAGE", `unknown command /${name} (try /help)`);
-      await command.run(session, args.trim());
+      await command.run(state, args.trim());
     } else {
-      const room = session.requireCurrent();
+      const room = state.requireCurrent();
       // The message comes back as a live event: that is its confirmation.
-      await session.client.send(room.id, line.startsWith("//") ? line.slice(1) : line);
+      await state.client.send(room.id, line.startsWith("//") ? line.slice(1) : line);
     }
   } catch (err) {
-    session.print(formatError(err));
+    state.print(formatError(err));
   }
 }

@@ -1,7 +1,10 @@
 // How the CLI shows rooms, messages, system events and errors. Pure
 // functions: everything here is text in, text out.
-import { ChatError } from "../../common/client";
+import { ChatError } from "../../common/chat-error";
 import type { Contact, Message, Room, SystemEvent } from "../../common/protocol";
+import { clockTime as clock, count, roomLabel, systemEventText } from "../../common/wording";
+
+export { count };
 
 /** A failure of the CLI's own making (bad usage, unknown name), shown like a server error. */
 export class CliError extends Error {
@@ -30,15 +33,9 @@ export function clean(text: string): string {
 
 /** `#general` for rooms, `@bob` for a dm (whose name is the other user's). */
 export function label(room: Pick<Room, "kind" | "name">): string {
-  return `${room.kind === "dm" ? "@" : "#"}${clean(room.name)}`;
+  return roomLabel({ kind: room.kind, name: clean(room.name) }, { dmPrefix: "@" });
 }
 
-export function clock(ms: number): string {
-  const d = new Date(ms);
-  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
-}
-
-export const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 export type MessageStyle = {
   /** The message @mentions the user: the line starts with `! `. */
@@ -54,30 +51,20 @@ export function formatMessage(roomLabel: string, m: Message, { mention = false, 
   return `${prefix}[${roomLabel} ${clock(m.createdAt)}] ${m.sender.username}: ${text}`;
 }
 
-const SYSTEM_VERBS: Record<SystemEvent["type"], string> = {
-  "member-joined": "joined",
-  "member-left": "left",
-  "member-invited": "was invited",
-};
-
 export function formatSystem(roomLabel: string, e: SystemEvent): string {
-  return `[${roomLabel} ${clock(e.at)}] * ${e.user.username} ${SYSTEM_VERBS[e.type]}`;
+  return `[${roomLabel} ${clock(e.at)}] * ${clean(systemEventText(e))}`;
 }
 
-/** `3 unread, 1 mention` for a joined room (unread is `lastSeq - lastReadSeq`); empty for others. */
-export function formatUnread(room: Room): string {
-  if (!room.joined) return "";
-  const unread = `${Math.max(0, room.lastSeq - room.lastReadSeq)} unread`;
-  return room.unreadMentions > 0 ? `${unread}, ${count(room.unreadMentions, "mention")}` : unread;
-}
+/** What /rooms says of a room's unread messages: the room directory's counts. */
+export type UnreadCounts = { unread: number; mentions: number };
 
-/** One row of /rooms; `*` marks the current room. */
-export function formatRoomRow(room: Room, current: boolean): string {
+/** One row of /rooms; `*` marks the current room; a joined room shows `3 unread, 1 mention`. */
+export function formatRoomRow(room: Room, current: boolean, { unread, mentions }: UnreadCounts): string {
   const mark = current ? "*" : " ";
   const joined = room.joined ? "joined" : "-";
   const row = `${mark} ${label(room).padEnd(24)} ${room.kind.padEnd(7)} ${joined.padEnd(6)} lastSeq=${room.lastSeq}`;
-  const unread = formatUnread(room);
-  return unread ? `${row.padEnd(56)} ${unread}` : row;
+  if (!room.joined) return row;
+  return `${row.padEnd(56)} ${unread} unread${mentions > 0 ? `, ${count(mentions, "mention")}` : ""}`;
 }
 
 /** One row of /contacts. */

@@ -33,30 +33,3 @@ export class ConnectionBanner {
     clearTimeout(this.timer);
   }
 }
-
-/**
- * A visually hidden polite live region for new messages from others. Several
- * arriving together (a catch-up after a reconnect) are summarised in one line.
- */
-export class Announcer {
-  readonly el = h("div", { class: "sr-only", "aria-live": "polite", "aria-relevant": "additions" });
-  private queue: string[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-
-  say(text: string): void {
-    this.queue.push(text);
-    if (this.timer === undefined) this.timer = setTimeout(() => this.flush(), 400);
-  }
-
-  private flush(): void {
-    this.timer = undefined;
-    const lines = this.queue.length > 3 ? [`${this.queue.length} new messages`] : this.queue;
-    this.queue = [];
-    for (const line of lines) this.el.appendChild(h("p", {}, line));
-    while (this.el.childElementCount > 5) this.el.firstElementChild?.remove();
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-  }
-}

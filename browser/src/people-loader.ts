@@ -1,0 +1,48 @@
+// Who is in a room (asked when it is opened and whenever its membership
+// changes) and the user's contacts (asked on every connect). Only the latest
+// answer for each counts; an older one arriving late is dropped.
+import type { ChatClient } from "../../common/client";
+import { shortReason } from "./error-texts";
+import type { Store } from "./store";
+
+export class PeopleLoader {
+  private readonly membersAsked = new Map<string, number>();
+  private contactsAsked = 0;
+
+  constructor(
+    private readonly client: ChatClient,
+    private readonly store: Store,
+  ) {}
+
+  members(roomId: string): void {
+    const ask = (this.membersAsked.get(roomId) ?? 0) + 1;
+    this.membersAsked.set(roomId, ask);
+    const known = this.store.members(roomId)?.list ?? null;
+    this.store.setMembers(roomId, { list: known, loading: true, error: null });
+    this.client.call("room:members", { roomId }).then(
+      (list) => {
+        // Online flags are told to the room's members only; a public room's visitor sees none.
+        const members = list.map((m) => ({ ...m, online: m.online ?? false }));
+        if (this.membersAsked.get(roomId) === ask) this.store.setMembers(roomId, { list: members, loading: false, error: null });
+      },
+      (err: unknown) => {
+        if (this.membersAsked.get(roomId) !== ask) return;
+        this.store.setMembers(roomId, { list: known, loading: false, error: `Couldn’t load members (${shortReason(err)}).` });
+      },
+    );
+  }
+
+  contacts(): Promise<void> {
+    const ask = ++this.contactsAsked;
+    return this.client.call("contacts:list", {}).then(
+      (list) => {
+        if (ask === this.contactsAsked) this.store.setContacts({ list, error: null });
+      },
+      (err: unknown) => {
+        if (ask === this.contactsAsked) {
+          this.store.setContacts({ list: this.store.contacts.list, error: `Couldn’t load contacts (${shortReason(err)}).` });
+        }
+      },
+    );
+  }
+}
