@@ -2,15 +2,11 @@
 // the token of a Node script; the page's cookie goes by itself), and what a
 // handshake the server turns down for good means, as a ChatError.
 import { ChatError } from "./chat-error";
-import type { HandshakeAuth, PROTOCOL_VERSION, UNSUPPORTED_PROTOCOL } from "./protocol";
+import { PROTOCOL_VERSION, UNSUPPORTED_PROTOCOL, type HandshakeAuth } from "./rules";
 
-/**
- * The protocol version this client speaks. Only the type comes from
- * protocol.ts (whose zod schemas the page does not bundle), so tsc fails
- * here the day the two differ.
- */
-export const CLIENT_PROTOCOL_VERSION: typeof PROTOCOL_VERSION = 1;
-const REFUSED_VERSION: typeof UNSUPPORTED_PROTOCOL = "UNSUPPORTED_PROTOCOL";
+/** The protocol version this client speaks (from rules.ts, which the page bundles without zod). */
+export const CLIENT_PROTOCOL_VERSION = PROTOCOL_VERSION;
+const REFUSED_VERSION = UNSUPPORTED_PROTOCOL;
 
 export function handshakeAuth(token: string | undefined): HandshakeAuth {
   return { protocol: CLIENT_PROTOCOL_VERSION, ...(token ? { token } : {}) };

@@ -6,18 +6,17 @@
 import { z } from "zod";
 import { codePointLength, FIELD_LIMITS, USERNAME_PATTERN } from "./rules";
 
-export { codePointLength, FIELD_LIMITS, mentionedUsernames, roomNameKey, USERNAME_PATTERN } from "./rules";
+export {
+  codePointLength,
+  FIELD_LIMITS,
+  mentionedUsernames,
+  PROTOCOL_VERSION,
+  roomNameKey,
+  UNSUPPORTED_PROTOCOL,
+  USERNAME_PATTERN,
+  type HandshakeAuth,
+} from "./rules";
 
-export const PROTOCOL_VERSION = 1;
-
-/**
- * What a client passes as `io(url, { auth })`. `protocol` is optional, so a
- * v1 client that predates it still connects; a client that names a version
- * the server does not speak is refused with `connect_error` whose message is
- * `UNSUPPORTED_PROTOCOL` and whose `data` is `{ supported: number[] }`.
- */
-export type HandshakeAuth = { token?: string; protocol?: number };
-export const UNSUPPORTED_PROTOCOL = "UNSUPPORTED_PROTOCOL";
 
 // ---------------------------------------------------------------- errors
 

@@ -3,6 +3,17 @@
 // the browser bundle can use them without carrying zod; protocol.ts
 // re-exports all of it.
 
+export const PROTOCOL_VERSION = 1;
+
+/**
+ * What a client passes as `io(url, { auth })`. `protocol` is optional, so a
+ * v1 client that predates it still connects; a client that names a version
+ * the server does not speak is refused with `connect_error` whose message is
+ * `UNSUPPORTED_PROTOCOL` and whose `data` is `{ supported: number[] }`.
+ */
+export type HandshakeAuth = { token?: string; protocol?: number };
+export const UNSUPPORTED_PROTOCOL = "UNSUPPORTED_PROTOCOL";
+
 /** Lengths are counted in Unicode code points, not UTF-16 units. */
 export function codePointLength(s: string): number {
   let n = 0;

@@ -23,7 +23,8 @@ export const DEFAULT_CAPS: ChatCaps = { roomsPerUser: 100, unjoinedPublicListed:
 
 export type Chat = {
   storage: Storage;
-  rooms: RoomCache;
+  /** Rooms and their member sets, so a message needs no database read. */
+  roomCache: RoomCache;
   effects: Effects;
   /** Who is online, on this node or across all of them. */
   presence: PresenceStore;
@@ -37,7 +38,7 @@ export function createChat(storage: Storage, effects: Effects, overrides: Partia
   return {
     storage,
     effects,
-    rooms: new RoomCache(storage),
+    roomCache: new RoomCache(storage),
     presence: new LocalPresence(),
     typing: new TypingTracker(effects),
     caps: DEFAULT_CAPS,
@@ -48,7 +49,7 @@ export function createChat(storage: Storage, effects: Effects, overrides: Partia
 }
 
 export async function requireRoom(chat: Chat, roomId: string): Promise<CachedRoom> {
-  const room = await chat.rooms.get(roomId);
+  const room = await chat.roomCache.get(roomId);
   if (!room) throw errors.roomNotFound();
   return room;
 }
@@ -61,13 +62,13 @@ export async function requireRoom(chat: Chat, roomId: string): Promise<CachedRoo
 export async function isMember(chat: Chat, room: CachedRoom, userId: string): Promise<boolean> {
   if (room.members.has(userId)) return true;
   if (!(await chat.storage.isMember(room.record.id, userId))) return false;
-  await chat.rooms.setMember(room.record.id, userId, true);
+  await chat.roomCache.setMember(room.record.id, userId, true);
   return true;
 }
 
 /** Whether the room exists and the user is a member of it (for events that are dropped rather than refused). */
 export async function isMemberOf(chat: Chat, roomId: string, userId: string): Promise<boolean> {
-  const room = await chat.rooms.get(roomId);
+  const room = await chat.roomCache.get(roomId);
   return room !== null && (await isMember(chat, room, userId));
 }
 
@@ -92,7 +93,7 @@ export async function setMembership(chat: Chat, roomId: string, userId: string, 
   const changed = member
     ? await chat.storage.addMember(roomId, userId, chat.now())
     : await chat.storage.removeMember(roomId, userId);
-  await chat.rooms.setMember(roomId, userId, member);
+  await chat.roomCache.setMember(roomId, userId, member);
   if (changed) chat.effects.membershipChanged(roomId, userId, member);
   if (member) chat.effects.addUserToRoom(userId, roomId);
   return changed;

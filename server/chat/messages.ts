@@ -39,7 +39,7 @@ export async function sendMessage(
   switch (result.status) {
     case "not-member":
       // The cache was behind a leave made elsewhere; the database has the last word.
-      await chat.rooms.setMember(roomId, user.id, false);
+      await chat.roomCache.setMember(roomId, user.id, false);
       throw errors.notMember();
     case "duplicate":
       // A retry: answer with what was stored, broadcast nothing new.

@@ -86,7 +86,7 @@ export async function openDm(chat: Chat, user: User, { username }: Payload<"dm:o
   const pair = [user.id, other.id].sort() as [string, string];
   const room = await chat.storage.openDm(chat.newId(), pair, chat.now());
   for (const userId of pair) {
-    await chat.rooms.setMember(room.id, userId, true);
+    await chat.roomCache.setMember(room.id, userId, true);
     chat.effects.membershipChanged(room.id, userId, true);
     chat.effects.addUserToRoom(userId, room.id);
   }

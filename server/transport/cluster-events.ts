@@ -9,12 +9,12 @@ import type { Cluster } from "../cluster/cluster";
 import { ioRooms, type ChatServer, type ChatSocket } from "./types";
 
 export function followCluster(io: ChatServer, chat: Chat, cluster: Cluster, logger: Logger): void {
-  io.on("membership:changed", ({ roomId, userId, member }) => void chat.rooms.setMember(roomId, userId, member));
+  io.on("membership:changed", ({ roomId, userId, member }) => void chat.roomCache.setMember(roomId, userId, member));
   chat.presence.onOrphaned((users) => {
     for (const user of users) announcePresence(chat, user, false).catch((err: unknown) => logger.warn({ err }, "presence update failed"));
   });
   cluster.onRecovered(() => {
-    chat.rooms.clear();
+    chat.roomCache.clear();
     resyncSocketRooms(io, chat).catch((err: unknown) => logger.warn({ err }, "re-syncing socket rooms failed"));
   });
 }
