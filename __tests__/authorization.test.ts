@@ -271,6 +271,16 @@ const MATRIX: { [E in AckedEvent]: Row<E> } = {
       left: "FORBIDDEN", dmParticipant: "ok", dmOutsider: "FORBIDDEN", author: "ok", nonAuthor: "ok",
     },
   },
+  // Beyond protocol v1: suggests only people the actor already knows; a roomId
+  // to order them by follows the readability rule (else it would tell who of
+  // them is in a private room).
+  "people:suggest": {
+    payload: (f) => ({ query: "", roomId: f.roomId }),
+    answers: {
+      publicMember: "ok", publicNonMember: "ok", privateMember: "ok", privateNonMember: "FORBIDDEN", invited: "ok",
+      left: "FORBIDDEN", dmParticipant: "ok", dmOutsider: "FORBIDDEN", author: "ok", nonAuthor: "ok",
+    },
+  },
   // Beyond protocol v1: lists public rooms only, so open to everyone.
   "room:browse": {
     payload: () => ({ query: "pub" }),

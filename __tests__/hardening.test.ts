@@ -135,3 +135,19 @@ describe("sessions end on time", () => {
     expect(await again.storage.purgeExpiredTokens(Date.now())).toBe(0);
   });
 });
+
+describe("people suggestions", () => {
+  test("suggest only people one shares a room with or has as a contact, never strangers", async () => {
+    const s = await h.startServer();
+    const [alice, bob] = await Promise.all([h.user(s, uniqueName("sg_a")), h.user(s, uniqueName("sg_b"))]);
+    const carol = await h.register(s, uniqueName("sg_c"));
+    const prefix = "sg_";
+    expect(await ok(alice.socket, "people:suggest", { query: prefix })).toEqual([]);
+    const room = await ok(alice.socket, "room:create", { name: uniqueName("r") });
+    await ok(bob.socket, "room:join", { roomId: room.id });
+    await ok(alice.socket, "contacts:add", { username: carol.user.username });
+    expect(await ok(alice.socket, "people:suggest", { query: prefix.toUpperCase(), roomId: room.id })).toEqual([carol.user, bob.user]);
+    // Bob shares a room with alice, not with carol, and has no contacts.
+    expect(await ok(bob.socket, "people:suggest", { query: prefix })).toEqual([alice.user]);
+  });
+});

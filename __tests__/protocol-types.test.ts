@@ -23,6 +23,7 @@ test("ack data and payload types follow the protocol", () => {
       "message",
       "message:delete",
       "message:edit",
+      "people:suggest",
       "read",
       "room:browse",
       "room:create",

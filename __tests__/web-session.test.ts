@@ -168,3 +168,16 @@ test("over HTTPS the session cookie takes the __Host- prefix, and is read back u
   const socket = await connectWithHeaders(s.url, { cookie, origin: s.url });
   expect(socket.connected).toBe(true);
 });
+
+test("an unknown page answers 404 with the page's own not-found page; an unknown API route answers JSON", async () => {
+  const s = await h.startServer();
+  const page = await fetch(`${s.url}/no/such/page`);
+  expect(page.status).toBe(404);
+  expect(page.headers.get("content-type")).toMatch(/text\/html/);
+  const html = await page.text();
+  expect(html).toContain("Page not found");
+  expect(html).toContain('href="/"');
+  const api = await fetch(`${s.url}/api/nothing-here`);
+  expect(api.status).toBe(404);
+  expect(await api.json()).toEqual({ error: { code: "NOT_FOUND", message: expect.any(String) } });
+});

@@ -108,6 +108,18 @@ export const Payloads = {
     cursor: z.string().max(FIELD_LIMITS.roomName * 4).optional(),
     limit: Limit(FIELD_LIMITS.browseMax).optional(),
   }),
+  /**
+   * Beyond protocol v1: people to suggest while a username is typed (a dm,
+   * an invitation, a contact, an @mention): those whose username begins with
+   * `query`, ignoring case, among the user's contacts and the members of
+   * rooms they share; contacts first, then members of `roomId` if given.
+   * Strangers are never suggested (dm:open finds them by their full name).
+   */
+  "people:suggest": z.object({
+    query: z.string().regex(/^[A-Za-z0-9_.-]{0,32}$/, "query must be up to 32 characters of A-Z a-z 0-9 _ . -"),
+    roomId: Id.optional(),
+    limit: Limit(FIELD_LIMITS.suggestMax).optional(),
+  }),
 } as const;
 
 export type Payloads = typeof Payloads;
@@ -179,6 +191,7 @@ export type AckData = {
   "contacts:list": Contact[];
   "room:members": RoomMember[];
   "room:browse": RoomPage;
+  "people:suggest": User[];
 };
 export type AckEventName = keyof AckData;
 

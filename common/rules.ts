@@ -60,4 +60,6 @@ export const FIELD_LIMITS = {
   searchMax: 100,
   browseDefault: 50,
   browseMax: 100,
+  suggestDefault: 8,
+  suggestMax: 20,
 } as const;

@@ -128,6 +128,11 @@ export function createApp(options: AppOptions): App {
   const staticDir = options.staticDir ?? resolve("browser");
   app.use(express.static(resolve(staticDir, "public")));
   app.use(express.static(resolve(staticDir, "dist")));
+  // Any other page: the page's own "not found", with the status that says so.
+  app.use((req, res, next) => {
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    res.status(404).sendFile(resolve(staticDir, "public", "404.html"), (err) => err && next());
+  });
   app.use(errorHandler(logger));
 
   authenticateHandshakes(io, {

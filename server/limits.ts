@@ -17,6 +17,9 @@ export type AbuseLimits = {
   /** Searches per user per window (each costs index reads). */
   searchesPerWindow: number;
   searchWindowSeconds: number;
+  /** People suggestions (people:suggest) per user per window: one per keystroke or so. */
+  suggestionsPerWindow: number;
+  suggestionWindowSeconds: number;
   /** Looking a user up by name (contacts:add, dm:open, room:invite) per user per window, so names cannot be enumerated. */
   lookupsPerWindow: number;
   lookupWindowSeconds: number;
@@ -54,6 +57,8 @@ export const DEFAULT_ABUSE_LIMITS: AbuseLimits = {
   eventWindowSeconds: 10,
   searchesPerWindow: 10,
   searchWindowSeconds: 10,
+  suggestionsPerWindow: 50,
+  suggestionWindowSeconds: 10,
   lookupsPerWindow: 30,
   lookupWindowSeconds: 300,
   roomCreatesPerHour: 20,
@@ -84,6 +89,7 @@ export function limitsOff(base: AbuseLimits = DEFAULT_ABUSE_LIMITS): AbuseLimits
     eventWindowSeconds: 1,
     searchWindowSeconds: 1,
     lookupWindowSeconds: 1,
+    suggestionWindowSeconds: 1,
     loginFailureWindowSeconds: 1,
     loginDelayCapSeconds: 1,
     maxQueuedBytes: base.maxQueuedBytes,
@@ -127,6 +133,7 @@ export function createGuards(limits: AbuseLimits, store: LimiterStore = memoryLi
     message: limiter(store, "messages", l.messagesPerWindow, l.messageWindowSeconds, "You are sending messages too fast"),
     event: limiter(store, "events", l.eventsPerWindow, l.eventWindowSeconds, "Too many requests; slow down"),
     search: limiter(store, "search", l.searchesPerWindow, l.searchWindowSeconds, "Too many searches; wait a few seconds"),
+    suggest: limiter(store, "suggest", l.suggestionsPerWindow, l.suggestionWindowSeconds, "Too many suggestions asked for; slow down"),
     lookup: limiter(store, "lookup", l.lookupsPerWindow, l.lookupWindowSeconds, "Too many look-ups of usernames; try later"),
     roomCreate: limiter(store, "room-create", l.roomCreatesPerHour, 3600, "Too many rooms created; try again later"),
     register: limiter(store, "register", l.registrationsPerHour, 3600, "Too many accounts created from this address; try later"),

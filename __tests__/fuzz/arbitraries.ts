@@ -108,6 +108,11 @@ export function validBase(event: AckEvent): fc.Arbitrary<Payload> {
     case "room:list":
     case "contacts:list":
       return fc.constant({});
+    case "people:suggest":
+      return fc.record(
+        { query: fc.constantFrom("", "b", "BO", "ali", "zz"), roomId, limit: fc.integer({ min: 1, max: 20 }) },
+        { requiredKeys: ["query"] },
+      );
     case "room:browse":
       return fc.record(
         { query: fc.constantFrom("", "fuzz", "ROOM", "é"), cursor: fc.constantFrom("", "m", "fuzzroom"), limit: fc.integer({ min: 1, max: 100 }) },
@@ -152,6 +157,12 @@ export function fieldRules(event: AckEvent): Record<string, { bad: fc.Arbitrary<
     case "room:list":
     case "contacts:list":
       return {};
+    case "people:suggest":
+      return {
+        query: { bad: fc.oneof(notAString, tooLong(33), fc.constantFrom("a b", "é", "%", "a*")), required: true },
+        roomId: { bad: badId, required: false },
+        limit: { bad: fc.oneof(badLimit, fc.constant(21)), required: false },
+      };
     case "room:browse":
       return {
         query: { bad: badBrowseText, required: false },

@@ -56,6 +56,7 @@ export const LOOKUPS = {
   "contacts:list": [],
   "room:members": ["roomId"],
   "room:browse": [],
+  "people:suggest": ["roomId"],
 } as const satisfies Record<AckEvent, readonly LookupField[]>;
 export const FUZZED_EVENTS = Object.keys(LOOKUPS).sort() as AckEvent[];
 export const lookupsOf = (event: AckEvent): readonly LookupField[] => LOOKUPS[event];
@@ -66,7 +67,7 @@ export const LOOKUP_EVENTS = FUZZED_EVENTS.filter((e) => lookupsOf(e).length > 0
 export const EMPTY_PAYLOAD = new Set<AckEvent>(["room:list", "contacts:list", "room:browse"]);
 
 /** Events that store nothing whatever they are given, so a fuzzer may send them valid payloads too. */
-export const READ_ONLY = new Set<AckEvent>(["room:list", "history", "search", "contacts:list", "room:members", "room:browse"]);
+export const READ_ONLY = new Set<AckEvent>(["room:list", "history", "search", "contacts:list", "room:members", "room:browse", "people:suggest"]);
 
 /** Generated cases per property: the file's case budget. */
 export const RUNS = {

@@ -67,6 +67,14 @@ export function protocolAccepts(event: AckEvent, p: unknown): boolean {
       );
     case "room:members":
       return isId(f("roomId"));
+    case "people:suggest":
+      // The project's own event: a username prefix of 0–32 username characters, an optional room, 1–20 people.
+      return (
+        typeof f("query") === "string" &&
+        /^[A-Za-z0-9_.-]{0,32}$/.test(f("query") as string) &&
+        optional(f("roomId"), isId) &&
+        optional(f("limit"), (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 20)
+      );
     case "room:browse":
       // The project bounds the name fragment and the cursor (an opaque string), and pages of 1–100.
       return (

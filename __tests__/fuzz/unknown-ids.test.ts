@@ -48,6 +48,7 @@ describe("valid shapes with unknown or hostile ids", () => {
         "contacts:add": { username: fx.carol.user.username },
         "contacts:remove": { username: fx.bob.user.username },
         "room:members": { roomId: fx.publicRoom.id },
+        "people:suggest": { query: "b", roomId: fx.publicRoom.id },
       };
       const payload = payloads[event];
       if (!payload) throw new Error(`no payload that reaches the lookups of ${event}`);

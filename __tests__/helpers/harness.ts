@@ -18,6 +18,7 @@ export const NO_ABUSE_LIMITS: Partial<AbuseLimits> = {
   messagesPerWindow: 1_000_000,
   eventsPerWindow: 1_000_000,
   searchesPerWindow: 1_000_000,
+  suggestionsPerWindow: 1_000_000,
   lookupsPerWindow: 1_000_000,
   roomCreatesPerHour: 1_000_000,
   roomsPerUser: 1_000_000,

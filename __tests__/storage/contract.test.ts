@@ -2,6 +2,7 @@
 // helpers/storage-backends.ts. A backend whose server is not configured here
 // is skipped with its reason printed (never in CI, where .ci/run sets them).
 import { randomUUID } from "node:crypto";
+import type { User } from "../../common/protocol";
 import { describeEachBackend } from "../helpers/storage-backends";
 import { builders } from "./fixture";
 
@@ -242,6 +243,28 @@ describeEachBackend("storage contract", (storage, backend) => {
       expect(await storage().removeContact(alice.id, bob.id)).toBe(false);
       expect(await storage().contacts(alice.id)).toEqual([carol]);
       expect(await storage().contactOf(bob.id)).toEqual([]);
+    });
+
+    test("suggestions: contacts and room-mates by username prefix, contacts first, then members of the given room; never strangers", async () => {
+      const me = await user("me_sg");
+      const [amy, anna, andy, alX, alex] = (await Promise.all(["Amy_sg", "anna_sg", "andy_sg", "al_x_sg", "alex_sg"].map((n) => user(n)))) as [
+        User, User, User, User, User,
+      ];
+      await user("ann_stranger");
+      await storage().addContact(me.id, andy.id, 0);
+      const shared = await room(me.id, "private");
+      const other = await room(me.id, "public");
+      for (const u of [amy, anna, alX]) await storage().addMember(shared, u.id, 0);
+      await storage().addMember(other, alex.id, 0);
+      const names = async (prefix: string, roomId?: string, limit = 10) =>
+        (await storage().suggestPeople(me.id, { prefix, roomId, limit })).map((u) => u.username);
+      expect(await names("a")).toEqual(["andy_sg", "al_x_sg", "alex_sg", "Amy_sg", "anna_sg"]);
+      expect(await names("A", other)).toEqual(["andy_sg", "alex_sg", "al_x_sg", "Amy_sg", "anna_sg"]);
+      expect(await names("an")).toEqual(["andy_sg", "anna_sg"]);
+      expect(await names("al_")).toEqual(["al_x_sg"]); // "_" is a character, not a wildcard
+      expect(await names("a", undefined, 2)).toEqual(["andy_sg", "al_x_sg"]);
+      expect(await names("me_")).toEqual([]); // never oneself
+      expect(await names("ann_s")).toEqual([]); // never a stranger
     });
   });
 });

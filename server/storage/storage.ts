@@ -65,6 +65,9 @@ export type BrowsePage = { rooms: Room[]; nextCursor: string | null };
 
 export type Session = { user: User; expiresAt: number };
 
+/** People whose username begins with `prefix` (ignoring case) among the user's contacts and room-mates. */
+export type SuggestQuery = { prefix: string; roomId?: string; limit: number };
+
 export interface Storage {
   readonly dialect: "sqlite" | "mysql";
   ping(): Promise<void>;
@@ -132,4 +135,6 @@ export interface Storage {
   contacts(userId: string): Promise<User[]>;
   /** Who has this user among their contacts. */
   contactOf(userId: string): Promise<string[]>;
+  /** Never the user, never a stranger: contacts first, then members of `roomId`, then by username. */
+  suggestPeople(userId: string, query: SuggestQuery): Promise<User[]>;
 }

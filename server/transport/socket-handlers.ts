@@ -4,7 +4,7 @@
 import type { Logger } from "pino";
 import { Payloads, type AckData, type AckEventName, type Payload, type Result } from "../../common/protocol";
 import { isMemberOf, type Chat } from "../chat/chat";
-import { addContact, listContacts, removeContact } from "../chat/contacts";
+import { addContact, listContacts, removeContact, suggestPeople } from "../chat/contacts";
 import { deleteMessage, editMessage, history, search, sendMessage } from "../chat/messages";
 import { socketConnected, socketDisconnected } from "../chat/presence";
 import { markRead } from "../chat/reads";
@@ -96,6 +96,7 @@ export function registerHandlers(socket: ChatSocket, { chat, guards, logger, con
   on("contacts:remove", (p) => removeContact(chat, user, p), lookup);
   on("contacts:list", () => listContacts(chat, user), expensive);
   on("room:members", (p) => roomMembers(chat, user, p), expensive);
+  on("people:suggest", (p) => suggestPeople(chat, user, p), { budget: guards.suggest, expensive: true });
 
   // typing has no ack: over the budget, malformed, or from a non-member, it is simply dropped.
   socket.on("typing", async (payload: unknown) => {
