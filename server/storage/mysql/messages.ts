@@ -10,8 +10,10 @@ type MessageStore = Pick<
   "insertMessage" | "findMessageByClientId" | "findMessage" | "editMessage" | "deleteMessage" | "history" | "markRead"
 >;
 
-/** Thrown inside the insert's transaction to roll it back when a retry's clientId is already stored. */
+/** Thrown inside the insert's transaction to roll it back (seq bump included) when a retry's clientId is already stored. */
 class DuplicateClientId extends Error {}
+/** Thrown inside the insert's transaction to roll the seq bump back when the sender is not a member. */
+class NotMember extends Error {}
 
 const byId = `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id`;
 const MESSAGE_BY_ID = `${byId} WHERE m.id = ?`;
@@ -20,13 +22,16 @@ const MESSAGE_BY_CLIENT_ID = `${byId} WHERE m.sender_id = ? AND m.client_id = ?`
 const MESSAGE_AND_NUM = `SELECT ${MESSAGE_COLUMNS}, r.num FROM messages m JOIN users u ON u.id = m.sender_id
   JOIN rooms r ON r.id = m.room_id WHERE m.id = ?`;
 
-// The seq bump checks membership in the same statement: the subquery's read
-// is a locking one inside an UPDATE, so a leave committed on another node
-// either happens before (and the sender is refused) or waits for this commit.
+// Locks are always taken room row first, then the sender's membership, so
+// that writers of one room queue on the room row instead of deadlocking.
 // LAST_INSERT_ID(expr) hands the new seq back in the statement's answer, and
 // the room row stays locked until commit, so commit order is seq order.
-const BUMP_SEQ = `UPDATE rooms SET last_seq = LAST_INSERT_ID(last_seq + 1)
-  WHERE id = ? AND EXISTS (SELECT 1 FROM memberships WHERE room_id = ? AND user_id = ?)`;
+const BUMP_SEQ = "UPDATE rooms SET last_seq = LAST_INSERT_ID(last_seq + 1) WHERE id = ?";
+// Whoever writes a message has read the room up to it. This is also the
+// membership check: a locking write that matches no row when the sender is
+// not a member, sees a leave another node has committed, and waits for one
+// in progress.
+const AUTHOR_READ = "UPDATE memberships SET last_read_seq = GREATEST(last_read_seq, ?) WHERE room_id = ? AND user_id = ?";
 const INSERT_MESSAGE = `INSERT INTO messages (id, room_id, seq, sender_id, client_id, text, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?)`;
 // Mentioned names that belong to members other than the sender, one statement for any number.
@@ -58,10 +63,12 @@ async function reindex(conn: Conn, row: MessageRow & { num: number }, mentions: 
 
 export function messageStore(db: Db): MessageStore {
   const insertOnce = (m: NewMessage) =>
-    transaction(db, async (conn): Promise<number | null> => {
-      const bumped = await change(conn, BUMP_SEQ, [m.roomId, m.roomId, m.sender.id]);
-      if (bumped.affectedRows === 0) return null;
+    transaction(db, async (conn): Promise<number> => {
+      const bumped = await change(conn, BUMP_SEQ, [m.roomId]);
+      if (bumped.affectedRows === 0) throw new NotMember("no such room");
       const seq = int(bumped.insertId);
+      // FOUND_ROWS (the driver's default) counts a matched row even when its marker was ahead.
+      if ((await change(conn, AUTHOR_READ, [seq, m.roomId, m.sender.id])).affectedRows === 0) throw new NotMember("not a member");
       try {
         await change(conn, INSERT_MESSAGE, [m.id, m.roomId, seq, m.sender.id, m.clientId, m.text, m.createdAt]);
       } catch (err) {
@@ -69,13 +76,6 @@ export function messageStore(db: Db): MessageStore {
         if (isDuplicate(err)) throw new DuplicateClientId("duplicate clientId", { cause: err });
         throw err;
       }
-      // Whoever writes a message has read the room up to it.
-      await change(conn, "UPDATE memberships SET last_read_seq = ? WHERE room_id = ? AND user_id = ? AND last_read_seq < ?", [
-        seq,
-        m.roomId,
-        m.sender.id,
-        seq,
-      ]);
       await insertMentions(conn, { roomId: m.roomId, seq, senderId: m.sender.id }, m.mentions);
       if (m.terms.length > 0) await change(conn, INSERT_TERMS_OF_ROOM, { roomId: m.roomId, seq, terms: jsonList(m.terms) });
       return seq;
@@ -90,10 +90,10 @@ export function messageStore(db: Db): MessageStore {
     async insertMessage(m): Promise<InsertResult> {
       try {
         const seq = await insertOnce(m);
-        if (seq === null) return { status: "not-member" };
         const { id, roomId, sender, text, clientId, createdAt } = m;
         return { status: "created", message: { id, roomId, seq, sender, text, clientId, createdAt, editedAt: null, deleted: false } };
       } catch (err) {
+        if (err instanceof NotMember) return { status: "not-member" };
         if (!(err instanceof DuplicateClientId)) throw err;
         // The unique index made us wait for the original's commit, so it is there to read.
         const original = await findByClientId(m.sender.id, m.clientId);
