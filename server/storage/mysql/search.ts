@@ -58,7 +58,8 @@ async function matchIn(db: Db, rooms: number[], prefixes: string[], limit: numbe
              AND p.term >= ? AND p.term < ?)`,
     )
     .join("\n");
-  const sql = `SELECT ${MESSAGE_COLUMNS} FROM (
+  // STRAIGHT_JOIN (MySQL and MariaDB alike): the candidates drive, whatever the statistics say.
+  const sql = `SELECT STRAIGHT_JOIN ${MESSAGE_COLUMNS} FROM (
                  SELECT DISTINCT t.room_num, t.seq FROM search_terms t
                  WHERE t.room_num ${list.sql} AND t.term >= ? AND t.term < ?
                ) c
