@@ -119,6 +119,22 @@ describeMysql("mysql storage", () => {
     expect(retries).toBe(0);
   });
 
+  test("one node's concurrent inserts into a room are answered in seq order, as the chat broadcasts them", async () => {
+    // InnoDB lets the next writer take the room row before a commit is on disk,
+    // so without care a later seq's commit can be answered first.
+    const storage = await node({ poolSize: 10 });
+    const { user, room, message } = builders(() => storage);
+    const alice = await user();
+    const roomId = await room(alice.id);
+    const answered: number[] = [];
+    await Promise.all(
+      Array.from({ length: 400 }, (_, i) =>
+        storage.insertMessage(message(roomId, alice, `m${i}`)).then((r) => answered.push((r as { message: { seq: number } }).message.seq)),
+      ),
+    );
+    gapFree(answered);
+  });
+
   test("concurrent dm opens, public names and usernames on three nodes give one winner each", async () => {
     const nodes = await Promise.all([node(), node(), node()]);
     const { user } = builders(() => nodes[0]!);

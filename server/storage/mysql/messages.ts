@@ -61,12 +61,65 @@ async function reindex(conn: Conn, row: MessageRow & { num: number }, mentions: 
   if (terms.length > 0) await change(conn, INSERT_TERMS, { num, seq, terms: jsonList(terms) });
 }
 
+/**
+ * Answers this node's inserts into each room in seq order. InnoDB releases
+ * the room row's lock before the commit is on disk, so the next writer can
+ * commit and be answered first; the chat logic broadcasts in the order
+ * inserts are answered, and SQLite answers them in seq order.
+ */
+class InSeqOrder {
+  private readonly rooms = new Map<string, Map<number, Promise<void>>>();
+
+  /** Called as `seq` is handed out: every lower seq of the room on this node is pending already. */
+  take(roomId: string, seq: number) {
+    const pending = this.rooms.get(roomId) ?? new Map<number, Promise<void>>();
+    this.rooms.set(roomId, pending);
+    const earlier = [...pending.values()];
+    let release!: () => void;
+    pending.set(seq, new Promise<void>((resolve) => (release = resolve)));
+    const done = () => {
+      release();
+      pending.delete(seq);
+      if (pending.size === 0 && this.rooms.get(roomId) === pending) this.rooms.delete(roomId);
+    };
+    return {
+      /** Rolled back or failed: nothing to wait for. */
+      drop: done,
+      /** Committed: waits until every lower seq taken here has been answered or dropped. */
+      async committed() {
+        await Promise.all(earlier);
+        done();
+      },
+    };
+  }
+}
+
 export function messageStore(db: Db): MessageStore {
-  const insertOnce = (m: NewMessage) =>
+  const inSeqOrder = new InSeqOrder();
+
+  const insertOnce = async (m: NewMessage): Promise<number> => {
+    let ticket: ReturnType<InSeqOrder["take"]> | undefined;
+    try {
+      const seq = await insertTx(m, (seq) => {
+        // A retry: the last attempt's seq was rolled back with it.
+        ticket?.drop();
+        ticket = seq === null ? undefined : inSeqOrder.take(m.roomId, seq);
+      });
+      await ticket!.committed();
+      return seq;
+    } catch (err) {
+      ticket?.drop();
+      throw err;
+    }
+  };
+
+  const insertTx = (m: NewMessage, onSeq: (seq: number | null) => void) =>
     transaction(db, async (conn): Promise<number> => {
+      onSeq(null);
       const bumped = await change(conn, BUMP_SEQ, [m.roomId]);
       if (bumped.affectedRows === 0) throw new NotMember("no such room");
       const seq = int(bumped.insertId);
+      onSeq(seq);
       // FOUND_ROWS (the driver's default) counts a matched row even when its marker was ahead.
       if ((await change(conn, AUTHOR_READ, [seq, m.roomId, m.sender.id])).affectedRows === 0) throw new NotMember("not a member");
       try {
