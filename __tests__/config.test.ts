@@ -43,7 +43,9 @@ describe("loadConfig", () => {
     expect(loadConfig({ DATABASE_URL: "mysql://root@127.0.0.1:3306/test" }).database).toEqual({
       kind: "mysql",
       url: "mysql://root@127.0.0.1:3306/test",
+      poolSize: 10,
     });
+    expect(loadConfig({ DATABASE_URL: "mysql://root@127.0.0.1:3306/test", DATABASE_POOL_SIZE: "3" }).database).toMatchObject({ poolSize: 3 });
   });
 
   test("CORS_ORIGINS is a comma-separated list; TRUST_PROXY takes true, a hop count or addresses", () => {
@@ -62,6 +64,8 @@ describe("loadConfig", () => {
     ["PORT", "-1"],
     ["DATABASE_URL", "postgres://localhost/db"],
     ["DATABASE_URL", "sqlite:"],
+    ["DATABASE_POOL_SIZE", "0"],
+    ["DATABASE_POOL_SIZE", "ten"],
     ["REDIS_URL", "localhost:6379"],
     ["REDIS_PREFIX", "has spaces"],
     ["LOG_LEVEL", "loud"],

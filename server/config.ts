@@ -5,7 +5,7 @@ import { z } from "zod";
 import { describeZodError } from "./errors";
 import { DEFAULT_ABUSE_LIMITS, limitsOff, type AbuseLimits } from "./limits";
 
-export type DatabaseConfig = { kind: "sqlite"; path: string } | { kind: "mysql"; url: string };
+export type DatabaseConfig = { kind: "sqlite"; path: string } | { kind: "mysql"; url: string; poolSize: number };
 
 export type Config = {
   port: number;
@@ -41,7 +41,7 @@ const Port = z
   .transform(Number)
   .refine((n) => n <= 65535, "must be a whole number from 0 to 65535");
 
-const DatabaseUrl = z.string().transform((url, ctx): DatabaseConfig => {
+const DatabaseUrl = z.string().transform((url, ctx): DatabaseConfig | { kind: "mysql"; url: string } => {
   if (url === "sqlite::memory:") return { kind: "sqlite", path: ":memory:" };
   if (url.startsWith("sqlite:") && url.length > "sqlite:".length) return { kind: "sqlite", path: resolve(url.slice(7)) };
   if (url.startsWith("mysql://")) return { kind: "mysql", url };
@@ -53,6 +53,8 @@ const Env = z.object({
   PORT: Port.default(3000),
   HOST: z.string().min(1, "must not be empty").default("0.0.0.0"),
   DATABASE_URL: DatabaseUrl.default({ kind: "sqlite", path: resolve(DEFAULT_SQLITE_PATH) }),
+  // Connections each node keeps to MySQL at most (SQLite has one and ignores it).
+  DATABASE_POOL_SIZE: LimitValue.default(10),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must be redis://host:port")
@@ -99,7 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    database: e.DATABASE_URL,
+    database: e.DATABASE_URL.kind === "mysql" ? { ...e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,

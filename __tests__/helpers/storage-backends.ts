@@ -4,9 +4,11 @@
 // the reason it is skipped, which the contract test prints.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { openMysql } from "../../server/storage/mysql";
 import { openSqlite } from "../../server/storage/sqlite";
 import type { Storage } from "../../server/storage/storage";
 import { tempDir } from "./harness";
+import { freshDatabase, MYSQL_SKIP } from "./mysql";
 
 export type Backend = {
   name: string;
@@ -17,22 +19,60 @@ export type Backend = {
   open(): Promise<{ storage: Storage; dispose(): Promise<void> }>;
 };
 
-export const BACKENDS: Backend[] = [
-  {
-    name: "sqlite (file)",
-    dialect: "sqlite",
+/**
+ * A fresh, empty place to keep data on either backend: a SQLite file in a
+ * temp folder, or a MySQL database of its own (MYSQL_URL must be set).
+ * `open()` may be called again, as a restarted server or a second node
+ * would; `dispose()` closes whatever was opened and removes the data.
+ */
+export type TestData = { open(): Promise<Storage>; dispose(): Promise<void> };
+
+export async function testData(kind: Storage["dialect"]): Promise<TestData> {
+  const opened: Storage[] = [];
+  const closeAll = () => Promise.all(opened.map((s) => s.close()));
+  if (kind === "sqlite") {
+    const dir = tempDir();
+    const path = join(dir, "chat.db");
+    return {
+      async open() {
+        const storage = openSqlite({ path });
+        opened.push(storage);
+        return storage;
+      },
+      async dispose() {
+        await closeAll();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  if (MYSQL_SKIP) throw new Error(`mysql storage: ${MYSQL_SKIP}`);
+  const database = await freshDatabase();
+  return {
     async open() {
-      const dir = tempDir();
-      const storage = openSqlite({ path: join(dir, "chat.db") });
-      return {
-        storage,
-        async dispose() {
-          await storage.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
+      const storage = await openMysql({ url: database.url, poolSize: 4 });
+      opened.push(storage);
+      return storage;
     },
-  },
+    async dispose() {
+      await closeAll();
+      await database.drop();
+    },
+  };
+}
+
+/** One storage on fresh data of either backend, for the protocol harness and the contract. */
+export async function openTestStorage(kind: Storage["dialect"]): Promise<{ storage: Storage; dispose(): Promise<void> }> {
+  const data = await testData(kind);
+  try {
+    return { storage: await data.open(), dispose: () => data.dispose() };
+  } catch (err) {
+    await data.dispose();
+    throw err;
+  }
+}
+
+export const BACKENDS: Backend[] = [
+  { name: "sqlite (file)", dialect: "sqlite", open: () => openTestStorage("sqlite") },
   {
     name: "sqlite (memory)",
     dialect: "sqlite",
@@ -41,6 +81,7 @@ export const BACKENDS: Backend[] = [
       return { storage, dispose: () => storage.close() };
     },
   },
+  { name: "mysql", dialect: "mysql", skip: MYSQL_SKIP, open: () => openTestStorage("mysql") },
 ];
 
 /**

@@ -22,6 +22,14 @@ describeEachBackend("storage contract", (storage, backend) => {
       expect(await storage().findUserByName("bob")).toBeNull();
     });
 
+    test("ignoring case means ASCII case only, as usernames are ASCII", async () => {
+      const kate = await user("kate_k");
+      expect(await storage().findUserByName("KATE_K")).toEqual({ ...kate, passwordHash: "x" });
+      // U+212A KELVIN SIGN lowercases to "k" in Unicode, but is not a username's k.
+      expect(await storage().findUserByName("\u212Aate_k")).toBeNull();
+      expect(await storage().findUserByName("kate_k ")).toBeNull();
+    });
+
     test("tokens find their session until they expire or are deleted; expired ones are purged", async () => {
       const alice = await user();
       await storage().createToken("live", alice.id, 2000);
@@ -59,6 +67,40 @@ describeEachBackend("storage contract", (storage, backend) => {
       expect(await taken("STRASSE")).toBe(true);
       expect(await taken("Ｓｔｒａｓｓｅ")).toBe(true);
       expect(await taken("Elan")).toBe(false);
+    });
+
+    test("ids compare exactly: not ignoring case, not ignoring trailing spaces", async () => {
+      const alice = await user();
+      const roomId = await room(alice.id);
+      const m = await say(roomId, alice, "hello", "cid");
+      for (const other of [roomId.toUpperCase(), `${roomId} `]) {
+        expect(await storage().findRoom(other)).toBeNull();
+        expect(await storage().roomFor(other, alice.id)).toBeNull();
+        expect(await storage().isMember(other, alice.id)).toBe(false);
+      }
+      expect(await storage().findMessage(m.id.toUpperCase())).toBeNull();
+      expect(await storage().findMessage(`${m.id} `)).toBeNull();
+      // clientIds are the client's own strings: any difference makes another message.
+      for (const clientId of ["CID", "cid ", " cid"]) expect(await say(roomId, alice, clientId, clientId)).toMatchObject({ clientId });
+      expect(await storage().findMessageByClientId(alice.id, "cid ")).toMatchObject({ text: "cid " });
+    });
+
+    test("members and contacts are listed by username ignoring case", async () => {
+      const names = ["Zed_o", "amy_o", "_ab_o"];
+      const [zed, amy, ab] = [await user(names[0]), await user(names[1]), await user(names[2])];
+      const roomId = await room(zed!.id);
+      for (const u of [amy!, ab!]) await storage().addMember(roomId, u.id, 0);
+      expect((await storage().members(roomId)).map((u) => u.username)).toEqual(["_ab_o", "amy_o", "Zed_o"]);
+      const owner = await user();
+      for (const u of [zed!, amy!, ab!]) await storage().addContact(owner.id, u.id, 0);
+      expect((await storage().contacts(owner.id)).map((u) => u.username)).toEqual(["_ab_o", "amy_o", "Zed_o"]);
+    });
+
+    test("concurrent opens of one dm pair give one room", async () => {
+      const pair = [(await user()).id, (await user()).id].sort() as [string, string];
+      const dms = await Promise.all(Array.from({ length: 6 }, () => storage().openDm(randomUUID(), pair, 0)));
+      expect(new Set(dms.map((d) => d.id)).size).toBe(1);
+      expect((await storage().memberIds(dms[0]!.id)).sort()).toEqual(pair);
     });
 
     test("findRoom, memberships, dms and the per-user room list", async () => {
@@ -128,6 +170,14 @@ describeEachBackend("storage contract", (storage, backend) => {
       expect((await storage().browseRooms(alice.id, { query: "alpha", limit: 10 })).rooms).toEqual([
         expect.objectContaining({ name: "Alpha", joined: true }),
       ]);
+    });
+
+    test("name keys compare byte for byte: a control character is not padding, a trailing space in a cursor counts", async () => {
+      const alice = await user();
+      for (const name of ["ab!", "ab\u0001", "ab"]) await room(alice.id, "public", name);
+      expect((await storage().browseRooms(alice.id, { limit: 10 })).rooms.map((r) => r.name)).toEqual(["ab", "ab\u0001", "ab!"]);
+      expect((await storage().browseRooms(alice.id, { after: "ab ", limit: 10 })).rooms.map((r) => r.name)).toEqual(["ab!"]);
+      expect((await storage().browseRooms(alice.id, { query: "b\u0001", limit: 10 })).rooms.map((r) => r.name)).toEqual(["ab\u0001"]);
     });
   });
 
@@ -226,6 +276,17 @@ describeEachBackend("storage contract", (storage, backend) => {
       expect(await storage().markRead(roomId, bob.id, 99)).toBeNull();
       expect((await storage().roomFor(roomId, bob.id))?.lastReadSeq).toBe(3);
       expect(await storage().markRead(roomId, (await user()).id, 1)).toBeNull();
+      expect(await storage().markRead(randomUUID(), bob.id, 1)).toBeNull();
+    });
+
+    test("an edit that adds a mention counts it; a repeated name counts once", async () => {
+      const alice = await user("alice_e");
+      const bob = await user("bob_e");
+      const roomId = await room(alice.id);
+      await storage().addMember(roomId, bob.id, 0);
+      const m = await say(roomId, alice, "hello");
+      await storage().editMessage({ messageId: m.id, text: "hello @bob_e @BOB_E", mentions: ["bob_e", "BOB_E"], terms: ["hello"], editedAt: 1 });
+      expect((await storage().roomFor(roomId, bob.id))?.unreadMentions).toBe(1);
     });
   });
 

@@ -75,6 +75,31 @@ describeEachBackend("search contract", (storage) => {
     expect(await find(alice.id, "renam")).toEqual(["renamed"]);
   });
 
+  test("a message with several words of one prefix is found once; equal times put the higher seq first", async () => {
+    const alice = await user();
+    const roomId = await room(alice.id);
+    const { message } = builders(storage);
+    await say(roomId, alice, "help helps helper");
+    for (const text of ["tie one", "tie two"]) await storage().insertMessage(message(roomId, alice, randomUUID(), text, 5));
+    expect(await find(alice.id, "help")).toEqual(["help helps helper"]);
+    expect(await find(alice.id, "tie")).toEqual(["tie two", "tie one"]);
+  });
+
+  test("a user in hundreds of rooms: every room is searched, newest first across them, and counted together", async () => {
+    const alice = await user();
+    const rooms: string[] = [];
+    for (let i = 0; i < 300; i++) rooms.push(await room(alice.id));
+    // Oldest in the last room, newest in the first: the order must come from the times, not the rooms.
+    for (const i of [299, 150, 0]) await say(rooms[i]!, alice, `needle ${i}`);
+    for (const i of [10, 260]) await say(rooms[i]!, alice, `hay ${i}`);
+    expect(await find(alice.id, "needle")).toEqual(["needle 0", "needle 150", "needle 299"]);
+    expect(await find(alice.id, "needle", { limit: 2 })).toEqual(["needle 0", "needle 150"]);
+    expect(await find(alice.id, "hay")).toEqual(["hay 260", "hay 10"]);
+    const run = (maxMatches: number) => storage().search({ userId: alice.id, prefixes: ["needle"], limit: 20, maxMatches });
+    expect(await run(2)).toEqual({ tooBroad: true });
+    expect(await run(3)).toMatchObject({ tooBroad: false, messages: [expect.anything(), expect.anything(), expect.anything()] });
+  });
+
   test("too broad only when even the rarest word matches more than maxMatches terms", async () => {
     const alice = await user();
     const roomId = await room(alice.id);

@@ -1,4 +1,5 @@
 import type { DatabaseConfig } from "../config";
+import { openMysql } from "./mysql";
 import { openSqlite } from "./sqlite";
 import type { Storage } from "./storage";
 
@@ -7,6 +8,6 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
     case "sqlite":
       return openSqlite({ path: config.path });
     case "mysql":
-      throw new Error("DATABASE_URL: MySQL storage is not available in this version yet; use sqlite:<path>");
+      return openMysql({ url: config.url, poolSize: config.poolSize });
   }
 }
