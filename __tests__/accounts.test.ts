@@ -121,7 +121,7 @@ describe("login, me, logout", () => {
     const first = await h.startServer();
     const { token, user } = await h.register(first);
     await first.close();
-    const second = await h.startServer({ dbPath: first.dbPath });
+    const second = await h.startServer({ data: first.data });
     const me = await fetch(`${second.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(await me.json()).toEqual({ user });
     const socket = await h.connect(second, token);

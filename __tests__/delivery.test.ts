@@ -3,14 +3,16 @@
 // idempotent retries, nothing acknowledged lost on a crash (SIGKILL of the
 // real process), and the client module catching up after a reconnect, a
 // missed broadcast and a server restart.
-import Database from "better-sqlite3";
+import { copyFileSync, existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { ChatClient, ChatError, type ClientSocket } from "../common/client";
 import type { Message } from "../common/protocol";
+import { openSqlite } from "../server/storage/sqlite";
+import type { Storage } from "../server/storage/storage";
 import { ioRooms } from "../server/transport/types";
 import { call, flush, harness, ok, record, tempDir, uniqueName } from "./helpers/harness";
 import { freePort, spawnServer } from "./helpers/process";
-import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import type { TestData } from "./helpers/storage-backends";
 
 const h = harness();
 
@@ -180,6 +182,38 @@ describe("idempotent retries", () => {
   });
 });
 
+/**
+ * What a crash left stored in the room, in seq order. A SQLite file is read
+ * from a copy, so that the restarted server recovers the file itself; MySQL
+ * is its own server and is simply asked.
+ */
+async function storedAtCrash(data: TestData, roomId: string) {
+  let storage: Storage;
+  let done = async () => {};
+  if (data.kind === "sqlite") {
+    const path = data.databaseUrl.slice("sqlite:".length);
+    const dir = tempDir();
+    for (const suffix of ["", "-wal", "-shm"]) if (existsSync(path + suffix)) copyFileSync(path + suffix, join(dir, `chat.db${suffix}`));
+    storage = openSqlite({ path: join(dir, "chat.db") });
+    done = async () => {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+  } else {
+    storage = await data.open();
+  }
+  try {
+    const rows: Array<{ id: string; seq: number; clientId: string; text: string; senderId: string; createdAt: number }> = [];
+    for (let page = await storage.history(roomId, { after: 0, limit: 100 }); page.length; ) {
+      rows.push(...page.map((m) => ({ id: m.id, seq: m.seq, clientId: m.clientId, text: m.text, senderId: m.sender.id, createdAt: m.createdAt })));
+      page = await storage.history(roomId, { after: page[page.length - 1]!.seq, limit: 100 });
+    }
+    return rows;
+  } finally {
+    await done();
+  }
+}
+
 describe("crash durability (real process, SIGKILL)", () => {
   // The requirement: while 10 clients send concurrently with retries (the same
   // clientId on retry), the server is SIGKILLed mid-burst and restarted;
@@ -187,12 +221,10 @@ describe("crash durability (real process, SIGKILL)", () => {
   // every retried send resolves to the same stored message, and no client saw
   // a duplicate.
   test("10 ChatClients sending with retries through a SIGKILL and a restart: each message stored once, seqs 1..N, retries answer the stored message, nobody sees a duplicate", async () => {
-    const dir = tempDir();
-    h.onCleanup(() => rmSync(dir, { recursive: true, force: true }));
-    const dbPath = join(dir, "chat.db");
-    // A fixed port and the same file: the restarted server is where the clients already reconnect to.
+    const data = await h.freshData();
+    // A fixed port and the same database: the restarted server is where the clients already reconnect to.
     const port = await freePort();
-    const first = await spawnServer({ dbPath, port, onCleanup: h.onCleanup });
+    const first = await spawnServer({ databaseUrl: data.databaseUrl, port, onCleanup: h.onCleanup });
 
     // The real process runs with the default message limit (30 per 10 s per
     // user): 10 senders x 30 messages. Each sender keeps WINDOW sends in
@@ -302,21 +334,11 @@ describe("crash durability (real process, SIGKILL)", () => {
     expect(kill.started).toBeGreaterThan(kill.resolved); // some in flight
     expect(kill.started).toBeLessThan(TOTAL); // some not sent yet
 
-    // What the crash left on disk, read from a copy so that the restarted server recovers the file itself.
-    const copyDir = join(dir, "at-crash");
-    mkdirSync(copyDir);
-    for (const suffix of ["", "-wal", "-shm"]) {
-      if (existsSync(dbPath + suffix)) copyFileSync(dbPath + suffix, join(copyDir, `chat.db${suffix}`));
-    }
-    const copy = new Database(join(copyDir, "chat.db"));
-    const atCrash = copy
-      .prepare("SELECT id, seq, client_id AS clientId, text, sender_id AS senderId, created_at AS createdAt FROM messages WHERE room_id = ? ORDER BY seq")
-      .all(room.id) as Array<{ id: string; seq: number; clientId: string; text: string; senderId: string; createdAt: number }>;
-    copy.close();
+    const atCrash = await storedAtCrash(data, room.id);
     expect(atCrash.map((row) => row.seq)).toEqual(range(1, atCrash.length));
     const atCrashByClientId = new Map(atCrash.map((row) => [row.clientId, row]));
 
-    const second = await spawnServer({ dbPath, port, onCleanup: h.onCleanup });
+    const second = await spawnServer({ databaseUrl: data.databaseUrl, port, onCleanup: h.onCleanup });
     expect(second.url).toBe(first.url);
     await burst; // every send resolves, through the library's retries after the clients reconnect
 
@@ -441,11 +463,9 @@ describe("client module catch-up", () => {
 
 describe("server restart (real process, SIGTERM)", () => {
   test("the client reconnects to the restarted server by itself and sees every message exactly once", async () => {
-    const dir = tempDir();
-    h.onCleanup(() => rmSync(dir, { recursive: true, force: true }));
-    const dbPath = join(dir, "chat.db");
+    const data = await h.freshData();
     const port = await freePort();
-    const first = await spawnServer({ dbPath, port, onCleanup: h.onCleanup });
+    const first = await spawnServer({ databaseUrl: data.databaseUrl, port, onCleanup: h.onCleanup });
 
     const alice = await h.register(first);
     const bob = await h.register(first);
@@ -471,7 +491,7 @@ describe("server restart (real process, SIGTERM)", () => {
     expect(await disconnected).toBe("transport close"); // not a server-side disconnect: the client will retry
 
     const reconnected = waitForEvent(client.socket, "connect");
-    const second = await spawnServer({ dbPath, port, onCleanup: h.onCleanup });
+    const second = await spawnServer({ databaseUrl: data.databaseUrl, port, onCleanup: h.onCleanup });
     expect(second.url).toBe(first.url);
     const aliceAgain = await h.connect(second, alice.token); // the token survived the restart
     await Promise.all(range(1, 20).map((i) => ok(aliceAgain, "message", { roomId: room.id, text: `after ${i}`, clientId: `after-${i}` })));

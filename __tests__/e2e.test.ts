@@ -223,7 +223,7 @@ describeInBrowser("the chat page in Chromium", () => {
     const dir = tempDir();
     const dbPath = join(dir, "chat.db");
     const port = await freePort();
-    let server = await spawnServer({ dbPath, port, onCleanup: h.onCleanup });
+    let server = await spawnServer({ databaseUrl: `sqlite:${dbPath}`, port, onCleanup: h.onCleanup });
     const alice = await open(server.url);
     const aliceName = await signUp(alice);
     const room = uniqueName("restart");
@@ -235,7 +235,7 @@ describeInBrowser("the chat page in Chromium", () => {
     expect(stopped).toEqual({ code: 0, signal: null });
     await alice.page.locator("#connection", { hasText: "Offline" }).waitFor();
 
-    server = await spawnServer({ dbPath, port, onCleanup: h.onCleanup });
+    server = await spawnServer({ databaseUrl: `sqlite:${dbPath}`, port, onCleanup: h.onCleanup });
     const bob = await ChatClient.connect({ url: server.url, token: bobAuth.token, socket: { transports: ["websocket"] } });
     h.onCleanup(() => bob.close());
     const roomId = (await bob.call("room:list", {})).find((r) => r.name === room)!.id;
@@ -255,7 +255,7 @@ describeInBrowser("the chat page in Chromium", () => {
     const dir = tempDir();
     const dbPath = join(dir, "chat.db");
     const port = await freePort();
-    let server = await spawnServer({ dbPath, port, onCleanup: h.onCleanup });
+    let server = await spawnServer({ databaseUrl: `sqlite:${dbPath}`, port, onCleanup: h.onCleanup });
     const alice = await open(server.url);
     const aliceName = await signUp(alice);
     const room = uniqueName("retry");
@@ -271,7 +271,7 @@ describeInBrowser("the chat page in Chromium", () => {
     // The page's ack timeout is 8 s; nothing answers meanwhile.
     await alice.page.locator('[data-message][data-status="failed"]').waitFor({ timeout: 20_000 });
 
-    server = await spawnServer({ dbPath, port, onCleanup: h.onCleanup });
+    server = await spawnServer({ databaseUrl: `sqlite:${dbPath}`, port, onCleanup: h.onCleanup });
     await eventually(async () => (await alice.page.locator("#connection").textContent())?.includes("Offline") ?? false, false, 30_000);
     await item.getByRole("button", { name: "Retry" }).click();
     await eventually(() => item.getAttribute("data-status"), "sent");

@@ -130,7 +130,7 @@ describe("sessions end on time", () => {
     const live = await s.app.accounts.login({ username: alice.user.username, password: "correct horse battery" }, "127.0.0.1");
     expect(live.token).toBeDefined();
     await s.close();
-    const again = await h.startServer({ dbPath: s.dbPath });
+    const again = await h.startServer({ data: s.data });
     // Both tokens lasted a millisecond: the purge at start removed them.
     expect(await again.storage.purgeExpiredTokens(Date.now())).toBe(0);
   });

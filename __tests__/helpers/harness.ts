@@ -1,17 +1,16 @@
 // One place that starts real servers on port 0 with a real SQLite file in a
 // temp folder, connects real socket.io clients, and tears all of it down.
 // Use: `const h = harness();` at the top of a describe block.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pino from "pino";
 import { ChatClient, type ClientSocket } from "../../common/client";
 import type { AckData, AckEventName, AuthResponse, PayloadIn, Result, ServerToClientEvents } from "../../common/protocol";
 import { createApp, type App, type AppOptions } from "../../server/app";
 import type { AbuseLimits } from "../../server/limits";
-import { openSqlite } from "../../server/storage/sqlite";
 import type { Storage } from "../../server/storage/storage";
 import { openSocket, registerUser, type RawSocketOptions } from "./sockets";
+import { TEST_BACKEND, testData, type TestData } from "./storage-backends";
+
+export { tempDir } from "./temp";
 
 /** AbuseLimits high enough never to be met by a test that is not about them. */
 export const NO_ABUSE_LIMITS: Partial<AbuseLimits> = {
@@ -29,16 +28,13 @@ export const NO_ABUSE_LIMITS: Partial<AbuseLimits> = {
   socketsPerUser: 1000,
 };
 
-export type TestServer = { app: App; storage: Storage; url: string; dbPath: string; close(): Promise<void> };
+/** A server on port 0; `data` is where it keeps everything, to restart it on or to start more nodes on. */
+export type TestServer = { app: App; storage: Storage; url: string; data: TestData; close(): Promise<void> };
 
 let counter = 0;
 /** A username no other test uses. */
 export const uniqueName = (prefix = "u") => `${prefix}${process.pid % 10000}_${++counter}_${Math.random().toString(36).slice(2, 6)}`;
 export const PASSWORD = "correct horse battery";
-
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "chat-test-"));
-}
 
 export function harness() {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -48,14 +44,16 @@ export function harness() {
     while (cleanups.length) await cleanups.pop()!();
   });
 
-  async function startServer(options: Partial<Omit<AppOptions, "storage">> & { dbPath?: string } = {}): Promise<TestServer> {
-    let dbPath = options.dbPath;
-    if (!dbPath) {
-      const dir = tempDir();
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-      dbPath = join(dir, "chat.db");
-    }
-    const storage = openSqlite({ path: dbPath });
+  /** Fresh data on the backend under test, removed after the test. */
+  async function freshData(): Promise<TestData> {
+    const data = await testData(TEST_BACKEND);
+    cleanups.push(() => data.dispose());
+    return data;
+  }
+
+  async function startServer(options: Partial<Omit<AppOptions, "storage">> & { data?: TestData } = {}): Promise<TestServer> {
+    const data = options.data ?? (await freshData());
+    const storage = await data.open();
     const app = createApp({
       storage,
       logger: pino({ level: "silent" }),
@@ -72,7 +70,7 @@ export function harness() {
       await storage.close();
     };
     cleanups.push(close);
-    return { app, storage, url: `http://127.0.0.1:${port}`, dbPath, close };
+    return { app, storage, url: `http://127.0.0.1:${port}`, data, close };
   }
 
   function register(server: { url: string }, username = uniqueName()): Promise<AuthResponse> {
@@ -99,7 +97,7 @@ export function harness() {
     return { ...auth, socket: await connect(server, auth.token) };
   }
 
-  return { startServer, register, connect, client, user, onCleanup: (f: () => Promise<void> | void) => cleanups.push(f) };
+  return { startServer, freshData, register, connect, client, user, onCleanup: (f: () => Promise<void> | void) => cleanups.push(f) };
 }
 
 /** Emits with an ack and resolves with the raw Result. */

@@ -39,8 +39,10 @@ export function freePort(): Promise<number> {
 }
 
 export type SpawnOptions = {
-  /** The SQLite file: DATABASE_URL=sqlite:<dbPath>. */
-  dbPath: string;
+  /** The server's DATABASE_URL (a harness `TestData`'s `databaseUrl`, or `sqlite:<file>`). */
+  databaseUrl: string;
+  /** More environment: REDIS_URL and REDIS_PREFIX for a node of several, LIMIT_* … (REDIS_URL is unset otherwise). */
+  env?: NodeJS.ProcessEnv;
   /** A fixed port, so a restarted server has the same URL; a free one when omitted. */
   port?: number;
   /** The server's LOG_LEVEL; its `listening on` line is printed at any level. */
@@ -61,9 +63,10 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       ...process.env,
       PORT: String(port),
       HOST: "127.0.0.1",
-      DATABASE_URL: `sqlite:${options.dbPath}`,
+      DATABASE_URL: options.databaseUrl,
       LOG_LEVEL: options.logLevel ?? "warn",
       REDIS_URL: "",
+      ...options.env,
     },
     ready: new RegExp(`listening on http://127\\.0\\.0\\.1:${port}\\b`),
     timeoutMs: options.startTimeoutMs ?? 20_000,

@@ -7,8 +7,14 @@ import { join } from "node:path";
 import { openMysql } from "../../server/storage/mysql";
 import { openSqlite } from "../../server/storage/sqlite";
 import type { Storage } from "../../server/storage/storage";
-import { tempDir } from "./harness";
 import { freshDatabase, MYSQL_SKIP } from "./mysql";
+import { tempDir } from "./temp";
+
+/**
+ * The backend the protocol tests run on: jest's projects (jest.config.cjs)
+ * run them once on SQLite and, where MYSQL_URL is set, once more on MySQL.
+ */
+export const TEST_BACKEND: Storage["dialect"] = process.env.TEST_BACKEND === "mysql" ? "mysql" : "sqlite";
 
 export type Backend = {
   name: string;
@@ -25,7 +31,13 @@ export type Backend = {
  * `open()` may be called again, as a restarted server or a second node
  * would; `dispose()` closes whatever was opened and removes the data.
  */
-export type TestData = { open(): Promise<Storage>; dispose(): Promise<void> };
+export type TestData = {
+  kind: Storage["dialect"];
+  /** As the server's DATABASE_URL, for a server run as a child process. */
+  databaseUrl: string;
+  open(): Promise<Storage>;
+  dispose(): Promise<void>;
+};
 
 export async function testData(kind: Storage["dialect"]): Promise<TestData> {
   const opened: Storage[] = [];
@@ -34,6 +46,8 @@ export async function testData(kind: Storage["dialect"]): Promise<TestData> {
     const dir = tempDir();
     const path = join(dir, "chat.db");
     return {
+      kind,
+      databaseUrl: `sqlite:${path}`,
       async open() {
         const storage = openSqlite({ path });
         opened.push(storage);
@@ -48,6 +62,8 @@ export async function testData(kind: Storage["dialect"]): Promise<TestData> {
   if (MYSQL_SKIP) throw new Error(`mysql storage: ${MYSQL_SKIP}`);
   const database = await freshDatabase();
   return {
+    kind,
+    databaseUrl: database.url,
     async open() {
       const storage = await openMysql({ url: database.url, poolSize: 4 });
       opened.push(storage);
