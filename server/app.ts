@@ -18,6 +18,7 @@ import type { Storage } from "./storage/storage";
 import { accountRoutes, errorHandler, healthRoute } from "./transport/http-routes";
 import { authenticateHandshakes } from "./transport/handshake";
 import { followCluster, leaveCluster } from "./transport/cluster-events";
+import { OrderedDelivery } from "./transport/ordered-delivery";
 import { boundSendQueue } from "./transport/send-queue";
 import { disconnectAtExpiry, purgeExpiredTokens } from "./transport/session-expiry";
 import { registerHandlers } from "./transport/socket-handlers";
@@ -78,7 +79,8 @@ export function createApp(options: AppOptions): App {
     ...(cluster.adapter ? { adapter: cluster.adapter } : {}),
   });
 
-  const effects = socketEffects(io, { clustered: cluster.shared });
+  const ordered = cluster.shared ? new OrderedDelivery((m) => io.local.to(ioRooms.chat(m.roomId)).emit("message", m)) : null;
+  const effects = socketEffects(io, ordered);
   const chat = createChat(storage, effects, {
     presence: cluster.presence,
     typing: new TypingTracker(effects, options.typingTimeoutMs),
@@ -150,7 +152,7 @@ export function createApp(options: AppOptions): App {
     disconnectAtExpiry(socket);
     registerHandlers(socket, { chat, guards, logger, congested });
   });
-  followCluster(io, chat, cluster, logger);
+  followCluster(io, chat, cluster, logger, ordered);
   const stopPurging = purgeExpiredTokens(accounts, logger);
 
   return {
@@ -175,6 +177,7 @@ export function createApp(options: AppOptions): App {
       chat.typing.close();
       stopPurging();
       await leaveCluster(chat, cluster, logger);
+      ordered?.close();
       const closed = new Promise<void>((done) => io.close(() => done()));
       httpServer.closeAllConnections();
       await closed;

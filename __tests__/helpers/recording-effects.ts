@@ -4,6 +4,7 @@
 // heard an event. Who is connected is the chat's PresenceStore, not this. Users start in no room: the
 // model learns memberships only from addUserToRoom and removeUserFromRoom,
 // which is how the chat functions move sockets.
+import type { Message } from "../../common/protocol";
 import type { Audience, Effects, ServerEvent, ServerEventPayload } from "../../server/chat/effects";
 
 /** `reached`: the users the audience meant when it was emitted, had every user been connected. */
@@ -17,6 +18,11 @@ export class RecordingEffects implements Effects {
 
   emit<E extends ServerEvent>(audience: Audience, event: E, payload: ServerEventPayload<E>): void {
     this.emitted.push({ audience, event, payload, reached: this.reached(audience) });
+  }
+
+  /** Recorded as what it is: a "message" to everyone in its room. */
+  deliver(message: Message): void {
+    this.emit({ rooms: [message.roomId] }, "message", message);
   }
 
   addUserToRoom(userId: string, roomId: string): void {

@@ -46,7 +46,7 @@ export async function sendMessage(
       if (result.message.roomId !== roomId) throw errors.conflict("That clientId was already used in another room");
       return result.message;
     case "created":
-      chat.effects.emit({ rooms: [roomId] }, "message", result.message);
+      chat.effects.deliver(result.message);
       return result.message;
   }
 }

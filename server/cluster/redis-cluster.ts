@@ -95,6 +95,8 @@ export async function redisCluster(options: RedisClusterOptions): Promise<Cluste
       streamName: `${prefix}socket.io`,
       channelPrefix: `${prefix}socket.io`,
       sessionKeyPrefix: `${prefix}sio:session:`,
+      // A stopping node waits for its stream read to return: keep that short.
+      blockTimeInMs: 500,
     }),
     presence,
     limiterStore,

@@ -6,10 +6,12 @@ import type { Logger } from "pino";
 import type { Chat } from "../chat/chat";
 import { announcePresence } from "../chat/presence";
 import type { Cluster } from "../cluster/cluster";
+import type { OrderedDelivery } from "./ordered-delivery";
 import { ioRooms, type ChatServer, type ChatSocket } from "./types";
 
-export function followCluster(io: ChatServer, chat: Chat, cluster: Cluster, logger: Logger): void {
+export function followCluster(io: ChatServer, chat: Chat, cluster: Cluster, logger: Logger, ordered: OrderedDelivery | null): void {
   io.on("membership:changed", ({ roomId, userId, member }) => void chat.roomCache.setMember(roomId, userId, member));
+  if (ordered) io.on("message:new", (message) => ordered.push(message));
   chat.presence.onOrphaned((users) => {
     for (const user of users) announcePresence(chat, user, false).catch((err: unknown) => logger.warn({ err }, "presence update failed"));
   });

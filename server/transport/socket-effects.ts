@@ -1,10 +1,14 @@
 // Effects (chat/effects.ts) carried out with Socket.IO. Everything goes
 // through rooms and the adapter (never a local list of sockets), so the same
-// calls work when several nodes share an adapter.
+// calls work when several nodes share an adapter. New messages are the one
+// exception: beside other nodes, each node delivers them to its own sockets
+// through an ordered queue (ordered-delivery.ts), so they arrive in seq order.
 import type { Effects } from "../chat/effects";
+import type { OrderedDelivery } from "./ordered-delivery";
 import { ioRooms, type ChatServer } from "./types";
 
-export function socketEffects(io: ChatServer, { clustered }: { clustered: boolean }): Effects {
+/** `ordered`: present when other nodes may exist. */
+export function socketEffects(io: ChatServer, ordered: OrderedDelivery | null): Effects {
   return {
     emit(audience, event, payload) {
       const targets = [...(audience.rooms ?? []).map(ioRooms.chat), ...(audience.users ?? []).map(ioRooms.user)];
@@ -15,6 +19,14 @@ export function socketEffects(io: ChatServer, { clustered }: { clustered: boolea
       // The event map types each emit by name; here the name is generic, so widen once.
       (operator.emit as (event: string, payload: unknown) => boolean)(event, payload);
     },
+    deliver(message) {
+      if (!ordered) {
+        io.to(ioRooms.chat(message.roomId)).emit("message", message);
+        return;
+      }
+      io.serverSideEmit("message:new", message);
+      ordered.push(message);
+    },
     addUserToRoom(userId, roomId) {
       io.in(ioRooms.user(userId)).socketsJoin(ioRooms.chat(roomId));
     },
@@ -23,7 +35,7 @@ export function socketEffects(io: ChatServer, { clustered }: { clustered: boolea
     },
     membershipChanged(roomId, userId, member) {
       // The in-memory adapter has no other nodes to tell (and warns if asked).
-      if (clustered) io.serverSideEmit("membership:changed", { roomId, userId, member });
+      if (ordered) io.serverSideEmit("membership:changed", { roomId, userId, member });
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Server, Socket } from "socket.io";
-import type { ClientToServerEvents, ServerToClientEvents, User } from "../../common/protocol";
+import type { ClientToServerEvents, Message, ServerToClientEvents, User } from "../../common/protocol";
 
 /**
  * Between nodes sharing an adapter: each node caches room membership, so a
@@ -8,6 +8,8 @@ import type { ClientToServerEvents, ServerToClientEvents, User } from "../../com
  */
 export type InterServerEvents = {
   "membership:changed": (change: { roomId: string; userId: string; member: boolean }) => void;
+  /** A new message, for the receiving node to deliver to its sockets in seq order (ordered-delivery.ts). */
+  "message:new": (message: Message) => void;
 };
 
 export type SocketData = {
