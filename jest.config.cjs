@@ -16,7 +16,7 @@ const base = {
 // loop over every backend by themselves; unit tests and the page need none).
 const PROTOCOL_TESTS = [
   "abuse", "accounts", "authorization", "cli", "client", "delivery", "features", "hardening",
-  "lockout", "messages", "rooms", "slow-consumer", "web-session", "cluster/nodes",
+  "lockout", "messages", "rooms", "slow-consumer", "web-session", "cluster/nodes", "cluster/chaos",
 ].map((name) => `<rootDir>/__tests__/${name}.test.ts`);
 
 const projects = [{ ...base, displayName: "sqlite", testMatch: ["**/*.test.ts"], globalSetup: "<rootDir>/__tests__/helpers/build-page.ts" }];

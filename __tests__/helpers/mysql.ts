@@ -35,6 +35,9 @@ export async function freshDatabase(): Promise<TestDatabase> {
     async drop() {
       const conn = await adminConnection();
       try {
+        // Connections left by a killed server would hold metadata locks that DROP waits for.
+        const [rows] = await conn.query("SELECT id FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID()", [name]);
+        for (const { id } of rows as Array<{ id: number }>) await conn.query(`KILL ${Number(id)}`).catch(() => {});
         await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
       } finally {
         await conn.end();

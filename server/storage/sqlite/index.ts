@@ -1,6 +1,9 @@
 // The embedded default storage: one SQLite file (or memory), WAL mode,
 // prepared statements, versioned migrations. Each part of the Storage
-// interface is built in its own module over the one connection.
+// interface is built in its own module over the one connection. Write
+// transactions begin IMMEDIATE: one that begins with a read and then writes
+// would fail at once, not wait, if another process (a second node on the
+// same file) wrote in between.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";

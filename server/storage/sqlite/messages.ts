@@ -102,7 +102,7 @@ export function messageStore(db: Database): MessageStore {
   return {
     async insertMessage(m): Promise<InsertResult> {
       try {
-        const seq = insertMessageTx(m);
+        const seq = insertMessageTx.immediate(m);
         if (seq === null) return { status: "not-member" };
         const { id, roomId, sender, text, clientId, createdAt } = m;
         return { status: "created", message: { id, roomId, seq, sender, text, clientId, createdAt, editedAt: null, deleted: false } };
@@ -122,10 +122,10 @@ export function messageStore(db: Database): MessageStore {
       return row ? toMessage(row) : null;
     },
     async editMessage(edit) {
-      return editMessageTx(edit);
+      return editMessageTx.immediate(edit);
     },
     async deleteMessage(messageId, deletedAt) {
-      return deleteMessageTx(messageId, deletedAt);
+      return deleteMessageTx.immediate(messageId, deletedAt);
     },
     async history(roomId, { before, after, limit }) {
       if (after !== undefined) return q.after.all(roomId, after, limit).map(toMessage);

@@ -88,7 +88,7 @@ export function roomStore(db: Database): RoomStore {
   return {
     async createRoom(room, creatorId, createdAt) {
       try {
-        createRoomTx(room, creatorId, createdAt);
+        createRoomTx.immediate(room, creatorId, createdAt);
         return true;
       } catch (err) {
         if (isUniqueViolation(err)) return false;
@@ -103,7 +103,7 @@ export function roomStore(db: Database): RoomStore {
       return row ? toRoomRecord(row) : null;
     },
     async openDm(newRoomId, users, now) {
-      return toRoomRecord(openDmTx(newRoomId, users, now));
+      return toRoomRecord(openDmTx.immediate(newRoomId, users, now));
     },
     async listRooms(userId, { unjoinedPublic }) {
       const joined = q.joinedRooms.all({ me: userId });
