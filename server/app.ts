@@ -115,6 +115,11 @@ export function createApp(options: AppOptions): App {
       },
     }),
   );
+  // Which node answered: for operators behind a load balancer (and the tests that run one).
+  app.use((_req, res, next) => {
+    res.set("X-Chat-Node", cluster.nodeId);
+    next();
+  });
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === "/healthz" } }));
   app.get("/healthz", healthRoute({ database: () => storage.ping(), ...(cluster.shared ? { redis: () => cluster.ping() } : {}) }, logger));
   app.use(
