@@ -8,7 +8,7 @@ describe("loadConfig", () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
       host: "0.0.0.0",
-      database: { kind: "sqlite", path: resolve(DEFAULT_SQLITE_PATH) },
+      database: { kind: "sqlite", path: resolve(DEFAULT_SQLITE_PATH), durability: "fsync" },
       redisUrl: undefined,
       redisPrefix: "chat:",
       logLevel: "info",
@@ -39,7 +39,8 @@ describe("loadConfig", () => {
     expect(
       loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: "sqlite::memory:", LOG_LEVEL: "warn", REDIS_URL: "" }),
     ).toMatchObject({ port: 0, host: "127.0.0.1", database: { kind: "sqlite", path: ":memory:" }, logLevel: "warn" });
-    expect(loadConfig({ DATABASE_URL: "sqlite:/tmp/x/chat.db" }).database).toEqual({ kind: "sqlite", path: "/tmp/x/chat.db" });
+    expect(loadConfig({ DATABASE_URL: "sqlite:/tmp/x/chat.db" }).database).toEqual({ kind: "sqlite", path: "/tmp/x/chat.db", durability: "fsync" });
+    expect(loadConfig({ DURABILITY: "process" }).database).toMatchObject({ durability: "process" });
     expect(loadConfig({ DATABASE_URL: "mysql://root@127.0.0.1:3306/test" }).database).toEqual({
       kind: "mysql",
       url: "mysql://root@127.0.0.1:3306/test",
@@ -72,6 +73,7 @@ describe("loadConfig", () => {
     ["CORS_ORIGINS", "*"],
     ["CORS_ORIGINS", "https://ok.example, chat.example.com"],
     ["RATE_LIMITS", "maybe"],
+    ["DURABILITY", "sometimes"],
     ["LIMIT_MESSAGES_PER_WINDOW", "0"],
     ["LIMIT_MESSAGES_PER_WINDOW", "ten"],
     ["LIMIT_CONGESTED_QUEUED_BYTES", String(DEFAULT_ABUSE_LIMITS.maxQueuedBytes + 1)],

@@ -5,7 +5,14 @@ import { z } from "zod";
 import { describeZodError } from "./errors";
 import { DEFAULT_ABUSE_LIMITS, limitsOff, type AbuseLimits } from "./limits";
 
-export type DatabaseConfig = { kind: "sqlite"; path: string } | { kind: "mysql"; url: string; poolSize: number };
+/**
+ * SQLite's `durability`: "fsync" answers a write only once the WAL holds it
+ * on disk (survives a power cut); "process" once the OS has it (survives a
+ * crash of the server process only), saving a sync per batch. MySQL's is the
+ * server's own innodb_flush_log_at_trx_commit (1 is durable; checked at start).
+ */
+export type Durability = "fsync" | "process";
+export type DatabaseConfig = { kind: "sqlite"; path: string; durability: Durability } | { kind: "mysql"; url: string; poolSize: number };
 
 export type Config = {
   port: number;
@@ -41,7 +48,8 @@ const Port = z
   .transform(Number)
   .refine((n) => n <= 65535, "must be a whole number from 0 to 65535");
 
-const DatabaseUrl = z.string().transform((url, ctx): DatabaseConfig | { kind: "mysql"; url: string } => {
+type ParsedUrl = { kind: "sqlite"; path: string } | { kind: "mysql"; url: string };
+const DatabaseUrl = z.string().transform((url, ctx): ParsedUrl => {
   if (url === "sqlite::memory:") return { kind: "sqlite", path: ":memory:" };
   if (url.startsWith("sqlite:") && url.length > "sqlite:".length) return { kind: "sqlite", path: resolve(url.slice(7)) };
   if (url.startsWith("mysql://")) return { kind: "mysql", url };
@@ -55,6 +63,7 @@ const Env = z.object({
   DATABASE_URL: DatabaseUrl.default({ kind: "sqlite", path: resolve(DEFAULT_SQLITE_PATH) }),
   // Connections each node keeps to MySQL at most (SQLite has one and ignores it).
   DATABASE_POOL_SIZE: LimitValue.default(10),
+  DURABILITY: z.enum(["fsync", "process"]).default("fsync"),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must be redis://host:port")
@@ -101,7 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    database: e.DATABASE_URL.kind === "mysql" ? { ...e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : e.DATABASE_URL,
+    database:
+      e.DATABASE_URL.kind === "mysql"
+        ? { ...e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+        : { ...e.DATABASE_URL, durability: e.DURABILITY },
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,

@@ -10,7 +10,7 @@ import { openStorage } from "./storage/open";
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const storage = await openStorage(config.database);
+  const storage = await openStorage(config.database, { logger });
   const cluster = config.redisUrl
     ? await redisCluster({ url: config.redisUrl, prefix: config.redisPrefix, logger })
     : localCluster();

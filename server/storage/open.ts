@@ -1,13 +1,33 @@
+import type { Logger } from "pino";
 import type { DatabaseConfig } from "../config";
 import { openMysql } from "./mysql";
-import { openSqlite } from "./sqlite";
+import { openSqlite, type BatchInfo } from "./sqlite";
 import type { Storage } from "./storage";
 
-export async function openStorage(config: DatabaseConfig): Promise<Storage> {
+export type StorageHooks = {
+  logger: Logger;
+  /** Told after each SQLite group commit (metrics). */
+  onBatch?: (info: BatchInfo) => void;
+};
+
+export async function openStorage(config: DatabaseConfig, { logger, onBatch }: StorageHooks): Promise<Storage> {
   switch (config.kind) {
     case "sqlite":
-      return openSqlite({ path: config.path });
+      if (config.durability !== "fsync") logger.warn("DURABILITY=process: a power cut may lose acknowledged messages");
+      return openSqlite({
+        path: config.path,
+        durability: config.durability,
+        onBatch,
+        onError: (err) => logger.error({ err }, "SQLite checkpoint failed"),
+      });
     case "mysql":
-      return openMysql({ url: config.url, poolSize: config.poolSize });
+      return openMysql({
+        url: config.url,
+        poolSize: config.poolSize,
+        onRetry: (err, attempt) => logger.info({ err: (err as Error).message, attempt }, "MySQL transaction retried"),
+        onDurability: (flush) => {
+          if (flush !== 1) logger.warn({ innodb_flush_log_at_trx_commit: flush }, "MySQL is not durable per commit: set innodb_flush_log_at_trx_commit=1");
+        },
+      });
   }
 }

@@ -25,6 +25,8 @@ export type MysqlOptions = {
   /** Runs of a transaction in all, the first included, when it meets deadlocks or lock-wait timeouts (default 5). */
   attempts?: number;
   onRetry?: RetryHook;
+  /** Told the server's innodb_flush_log_at_trx_commit at start: only 1 makes every commit durable. */
+  onDurability?: (flushLogAtTrxCommit: number) => void;
 };
 
 export async function openMysql(options: MysqlOptions): Promise<Storage> {
@@ -52,6 +54,11 @@ export async function openMysql(options: MysqlOptions): Promise<Storage> {
   } catch (err) {
     await db.pool.end();
     throw err;
+  }
+
+  if (options.onDurability) {
+    const [row] = await read<{ flush: number | string }>(db, "SELECT @@innodb_flush_log_at_trx_commit AS flush");
+    options.onDurability(Number(row?.flush));
   }
 
   let closed = false;

@@ -2,10 +2,11 @@
 import type { Database } from "better-sqlite3";
 import type { Storage, UserRecord } from "../storage";
 import { isUniqueViolation } from "./rows";
+import type { GroupCommitWriter } from "./writer";
 
 type AccountStore = Pick<Storage, "createUser" | "findUserByName" | "createToken" | "findSession" | "deleteToken" | "purgeExpiredTokens">;
 
-export function accountStore(db: Database): AccountStore {
+export function accountStore(db: Database, writer: GroupCommitWriter): AccountStore {
   const q = {
     insertUser: db.prepare("INSERT INTO users (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)"),
     userByName: db.prepare<[string], { id: string; username: string; password_hash: string }>(
@@ -23,7 +24,7 @@ export function accountStore(db: Database): AccountStore {
   return {
     async createUser(user: UserRecord, createdAt: number) {
       try {
-        q.insertUser.run(user.id, user.username, user.passwordHash, createdAt);
+        await writer.run(() => q.insertUser.run(user.id, user.username, user.passwordHash, createdAt));
         return true;
       } catch (err) {
         if (isUniqueViolation(err)) return false;
@@ -35,17 +36,17 @@ export function accountStore(db: Database): AccountStore {
       return row ? { id: row.id, username: row.username, passwordHash: row.password_hash } : null;
     },
     async createToken(tokenHash, userId, expiresAt) {
-      q.insertToken.run(tokenHash, userId, expiresAt);
+      await writer.run(() => q.insertToken.run(tokenHash, userId, expiresAt));
     },
     async findSession(tokenHash, now) {
       const row = q.session.get(tokenHash, now);
       return row ? { user: { id: row.id, username: row.username }, expiresAt: row.expires_at } : null;
     },
     async deleteToken(tokenHash) {
-      return q.deleteToken.run(tokenHash).changes > 0;
+      return (await writer.run(() => q.deleteToken.run(tokenHash))).changes > 0;
     },
     async purgeExpiredTokens(now) {
-      return q.purgeTokens.run(now).changes;
+      return (await writer.run(() => q.purgeTokens.run(now))).changes;
     },
   };
 }

@@ -2,8 +2,9 @@
 // (contacts and room-mates) for suggestions.
 import type { Database } from "better-sqlite3";
 import type { Storage } from "../storage";
+import type { GroupCommitWriter } from "./writer";
 
-export function contactStore(db: Database): Pick<Storage, "addContact" | "removeContact" | "contacts" | "contactOf" | "suggestPeople"> {
+export function contactStore(db: Database, writer: GroupCommitWriter): Pick<Storage, "addContact" | "removeContact" | "contacts" | "contactOf" | "suggestPeople"> {
   const q = {
     add: db.prepare("INSERT INTO contacts (user_id, contact_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"),
     remove: db.prepare("DELETE FROM contacts WHERE user_id = ? AND contact_id = ?"),
@@ -26,10 +27,10 @@ export function contactStore(db: Database): Pick<Storage, "addContact" | "remove
   };
   return {
     async addContact(userId, contactId, now) {
-      return q.add.run(userId, contactId, now).changes > 0;
+      return (await writer.run(() => q.add.run(userId, contactId, now))).changes > 0;
     },
     async removeContact(userId, contactId) {
-      return q.remove.run(userId, contactId).changes > 0;
+      return (await writer.run(() => q.remove.run(userId, contactId))).changes > 0;
     },
     async contacts(userId) {
       return q.list.all(userId).map((u) => ({ id: u.id, username: u.username }));

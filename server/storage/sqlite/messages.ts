@@ -3,6 +3,7 @@
 import type { Database } from "better-sqlite3";
 import type { InsertResult, MessageEdit, NewMessage, Storage } from "../storage";
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from "./rows";
+import type { GroupCommitWriter } from "./writer";
 
 type MessageStore = Pick<
   Storage,
@@ -14,7 +15,7 @@ const DUPLICATE = Symbol("duplicate");
 
 const byId = `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id`;
 
-export function messageStore(db: Database): MessageStore {
+export function messageStore(db: Database, writer: GroupCommitWriter): MessageStore {
   const q = {
     isMember: db.prepare<[string, string], { one: number }>("SELECT 1 AS one FROM memberships WHERE room_id = ? AND user_id = ?"),
     bumpSeq: db.prepare<[string], { last_seq: number; num: number }>(
@@ -102,7 +103,7 @@ export function messageStore(db: Database): MessageStore {
   return {
     async insertMessage(m): Promise<InsertResult> {
       try {
-        const seq = insertMessageTx.immediate(m);
+        const seq = await writer.run(() => insertMessageTx(m));
         if (seq === null) return { status: "not-member" };
         const { id, roomId, sender, text, clientId, createdAt } = m;
         return { status: "created", message: { id, roomId, seq, sender, text, clientId, createdAt, editedAt: null, deleted: false } };
@@ -122,10 +123,10 @@ export function messageStore(db: Database): MessageStore {
       return row ? toMessage(row) : null;
     },
     async editMessage(edit) {
-      return editMessageTx.immediate(edit);
+      return writer.run(() => editMessageTx(edit));
     },
     async deleteMessage(messageId, deletedAt) {
-      return deleteMessageTx.immediate(messageId, deletedAt);
+      return writer.run(() => deleteMessageTx(messageId, deletedAt));
     },
     async history(roomId, { before, after, limit }) {
       if (after !== undefined) return q.after.all(roomId, after, limit).map(toMessage);
@@ -133,7 +134,7 @@ export function messageStore(db: Database): MessageStore {
       return rows.reverse().map(toMessage);
     },
     async markRead(roomId, userId, seq) {
-      return q.markRead.get({ roomId, userId, seq })?.last_read_seq ?? null;
+      return (await writer.run(() => q.markRead.get({ roomId, userId, seq })))?.last_read_seq ?? null;
     },
   };
 }

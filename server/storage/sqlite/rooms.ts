@@ -2,6 +2,7 @@
 import type { Database } from "better-sqlite3";
 import { roomNameKey } from "../../../common/protocol";
 import type { RoomRecord, Storage } from "../storage";
+import type { GroupCommitWriter } from "./writer";
 import { isUniqueViolation, ROOM_VIEW, toRoom, toRoomRecord, type RoomRow, type RoomViewRow } from "./rows";
 
 type RoomStore = Pick<
@@ -21,7 +22,7 @@ type RoomStore = Pick<
   | "roomIdsOf"
 >;
 
-export function roomStore(db: Database): RoomStore {
+export function roomStore(db: Database, writer: GroupCommitWriter): RoomStore {
   const q = {
     // Rooms are numbered for the search index; one writer, so MAX+1 is safe here.
     insertRoom: db.prepare(
@@ -88,7 +89,7 @@ export function roomStore(db: Database): RoomStore {
   return {
     async createRoom(room, creatorId, createdAt) {
       try {
-        createRoomTx.immediate(room, creatorId, createdAt);
+        await writer.run(() => createRoomTx(room, creatorId, createdAt));
         return true;
       } catch (err) {
         if (isUniqueViolation(err)) return false;
@@ -103,7 +104,7 @@ export function roomStore(db: Database): RoomStore {
       return row ? toRoomRecord(row) : null;
     },
     async openDm(newRoomId, users, now) {
-      return toRoomRecord(openDmTx.immediate(newRoomId, users, now));
+      return toRoomRecord(await writer.run(() => openDmTx(newRoomId, users, now)));
     },
     async listRooms(userId, { unjoinedPublic }) {
       const joined = q.joinedRooms.all({ me: userId });
@@ -121,10 +122,10 @@ export function roomStore(db: Database): RoomStore {
       return row ? toRoom(row) : null;
     },
     async addMember(roomId, userId, now) {
-      return q.addMember.run(roomId, userId, now).changes > 0;
+      return (await writer.run(() => q.addMember.run(roomId, userId, now))).changes > 0;
     },
     async removeMember(roomId, userId) {
-      return q.removeMember.run(roomId, userId).changes > 0;
+      return (await writer.run(() => q.removeMember.run(roomId, userId))).changes > 0;
     },
     async isMember(roomId, userId) {
       return q.isMember.get(roomId, userId) !== undefined;
