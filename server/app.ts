@@ -79,8 +79,10 @@ export function createApp(options: AppOptions): App {
     ...(cluster.adapter ? { adapter: cluster.adapter } : {}),
   });
 
-  const ordered = cluster.shared ? new OrderedDelivery((m) => io.local.to(ioRooms.chat(m.roomId)).emit("message", m)) : null;
-  const effects = socketEffects(io, ordered);
+  const link = cluster.shared
+    ? { ordered: new OrderedDelivery((m) => io.local.to(ioRooms.chat(m.roomId)).emit("message", m)), ready: () => cluster.ready() }
+    : null;
+  const effects = socketEffects(io, link);
   const chat = createChat(storage, effects, {
     presence: cluster.presence,
     typing: new TypingTracker(effects, options.typingTimeoutMs),
@@ -128,7 +130,7 @@ export function createApp(options: AppOptions): App {
       accounts,
       guards,
       allowedOrigins: corsOrigins,
-      onLogout: (tokenHash) => io.in(ioRooms.token(tokenHash)).disconnectSockets(true),
+      onLogout: (tokenHash) => effects.disconnectToken(tokenHash),
     }),
   );
   // The page: static files and the esbuild bundle (npm run build).
@@ -157,7 +159,7 @@ export function createApp(options: AppOptions): App {
     disconnectAtExpiry(socket);
     registerHandlers(socket, { chat, guards, logger, congested });
   });
-  followCluster(io, chat, cluster, logger, ordered);
+  followCluster(io, chat, cluster, logger, link);
   const stopPurging = purgeExpiredTokens(accounts, logger);
 
   return {
@@ -182,7 +184,7 @@ export function createApp(options: AppOptions): App {
       chat.typing.close();
       stopPurging();
       await leaveCluster(chat, cluster, logger);
-      ordered?.close();
+      link?.ordered.close();
       const closed = new Promise<void>((done) => io.close(() => done()));
       httpServer.closeAllConnections();
       await closed;

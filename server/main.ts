@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  // A library's promise that nobody awaited (seen around connections that drop) must not stop a node that serves everyone.
+  process.on("unhandledRejection", (err) => logger.error({ err }, "unhandled rejection"));
 }
 
 main().catch((err: unknown) => {

@@ -140,8 +140,12 @@ describeNodes("nodes as processes", () => {
     const bob = await clientOn(b, uniqueName("bob"), true);
     const room = await alice.call("room:create", { name: uniqueName("r") });
     await bob.call("room:join", { roomId: room.id });
+    const carol = await clientOn(a, uniqueName("carol"), true);
+    await carol.call("room:join", { roomId: room.id });
     const live: Message[] = [];
     bob.onMessage((m) => m.roomId === room.id && live.push(m));
+    const onA: Message[] = [];
+    carol.onMessage((m) => m.roomId === room.id && onA.push(m));
     const health = async (node: ServerProcess) => {
       const res = await fetch(`${node.url}/healthz`);
       return { status: res.status, body: (await res.json()) as Record<string, string> };
@@ -161,8 +165,11 @@ describeNodes("nodes as processes", () => {
     await redis.stop();
     expect(await healthBecomes(a, 503)).toEqual({ status: "unavailable", database: "ok", redis: "down" });
     expect(await healthBecomes(b, 503)).toMatchObject({ redis: "down" });
-    // Messages are still stored and acknowledged: the database decides, not Redis.
+    // Messages are still stored and acknowledged: the database decides, not Redis; and the
+    // node's own sockets still hear them at once.
     for (let i = 0; i < 10; i++) await say();
+    await seen(onA, carol, room.id, 20);
+    expect(onA.map((m) => m.seq)).toEqual(range(1, 20));
     await redis.start();
     expect(await healthBecomes(a, 200)).toEqual({ status: "ok" });
     await healthBecomes(b, 200);

@@ -1,9 +1,9 @@
 // Everything nodes share, behind small interfaces, so the rest of the server
-// does not know whether it runs alone or beside others: the Socket.IO adapter
-// (broadcasts, socketsJoin/Leave, disconnectSockets and server-side events
-// across nodes), presence counts, and the store of abuse-limit counters. One
-// node uses the in-memory versions; `REDIS_URL` selects the Redis ones
-// (redis-cluster.ts).
+// does not know whether it runs alone or beside others: the bus (the
+// Socket.IO adapter's server-side events, which carry broadcasts, joins,
+// leaves and disconnects to the other nodes: transport/socket-effects.ts),
+// presence counts, and the store of abuse-limit counters. One node uses the
+// in-memory versions; `REDIS_URL` selects the Redis ones (redis-cluster.ts).
 import { randomUUID } from "node:crypto";
 import type { Server } from "socket.io";
 import { memoryLimiterStore, type LimiterStore } from "../limits";
@@ -20,6 +20,8 @@ export type Cluster = {
   limiterStore: LimiterStore;
   /** Rejects when the shared layer does not answer (GET /healthz). */
   ping(): Promise<void>;
+  /** Whether the bus is connected right now (events for other nodes are dropped while it is not). */
+  ready(): boolean;
   /**
    * Called when the shared layer is back after an outage. Notices sent
    * meanwhile may be lost, so whatever they would have kept right is checked
@@ -36,6 +38,7 @@ export function localCluster(): Cluster {
     presence: new LocalPresence(),
     limiterStore: memoryLimiterStore,
     ping: async () => {},
+    ready: () => false,
     onRecovered: () => {},
     close: async () => {},
   };

@@ -103,6 +103,7 @@ export async function redisCluster(options: RedisClusterOptions): Promise<Cluste
     async ping() {
       await within(PING_TIMEOUT_MS, "Redis", commands.ping());
     },
+    ready: () => streams.isReady && !down,
     onRecovered(listener) {
       listeners.push(listener);
     },

@@ -6,12 +6,11 @@ import type { Logger } from "pino";
 import type { Chat } from "../chat/chat";
 import { announcePresence } from "../chat/presence";
 import type { Cluster } from "../cluster/cluster";
-import type { OrderedDelivery } from "./ordered-delivery";
+import { followOtherNodes, type NodeLink } from "./socket-effects";
 import { ioRooms, type ChatServer, type ChatSocket } from "./types";
 
-export function followCluster(io: ChatServer, chat: Chat, cluster: Cluster, logger: Logger, ordered: OrderedDelivery | null): void {
-  io.on("membership:changed", ({ roomId, userId, member }) => void chat.roomCache.setMember(roomId, userId, member));
-  if (ordered) io.on("message:new", (message) => ordered.push(message));
+export function followCluster(io: ChatServer, chat: Chat, cluster: Cluster, logger: Logger, link: NodeLink | null): void {
+  if (link) followOtherNodes(io, link, (roomId, userId, member) => void chat.roomCache.setMember(roomId, userId, member));
   chat.presence.onOrphaned((users) => {
     for (const user of users) announcePresence(chat, user, false).catch((err: unknown) => logger.warn({ err }, "presence update failed"));
   });

@@ -1,5 +1,6 @@
 import type { Server, Socket } from "socket.io";
 import type { ClientToServerEvents, Message, ServerToClientEvents, User } from "../../common/protocol";
+import type { Audience } from "../chat/effects";
 
 /**
  * Between nodes sharing an adapter: each node caches room membership, so a
@@ -10,6 +11,11 @@ export type InterServerEvents = {
   "membership:changed": (change: { roomId: string; userId: string; member: boolean }) => void;
   /** A new message, for the receiving node to deliver to its sockets in seq order (ordered-delivery.ts). */
   "message:new": (message: Message) => void;
+  /** Any other event for an audience, to emit to the receiving node's sockets; `at` ages volatile ones. */
+  relay: (relayed: { audience: Audience; event: string; payload: unknown; at: number }) => void;
+  "sockets:join": (change: { userId: string; roomId: string }) => void;
+  "sockets:leave": (change: { userId: string; roomId: string }) => void;
+  "sockets:disconnect": (target: { tokenHash: string }) => void;
 };
 
 export type SocketData = {
