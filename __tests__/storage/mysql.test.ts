@@ -226,30 +226,39 @@ describeMysql("mysql storage", () => {
     const storage = await node();
     const { user, room, message } = builders(() => storage);
     const alice = await user();
-    const roomId = await room(alice.id);
+    const rooms = [await room(alice.id), await room(alice.id), await room(alice.id)];
     const killer = await admin();
+    // Another session holds the first room's row, so that room's batch is surely in flight (waiting) at the kill.
+    const holder = await admin();
+    await holder.query("START TRANSACTION");
+    await holder.query("SELECT last_seq FROM rooms WHERE id = ? FOR UPDATE", [rooms[0]]);
 
-    const burst = Array.from({ length: 120 }, (_, i) => message(roomId, alice, `burst-${i}`));
-    const answered = deferred();
-    let settled = 0;
-    const outcomes = burst.map((m) =>
-      storage.insertMessage(m).finally(() => {
-        if (++settled === 20) answered.resolve();
-      }),
-    );
-    await answered.promise;
-    const [threads] = await killer.query("SELECT id FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID()", [
+    const burst = Array.from({ length: 120 }, (_, i) => message(rooms[i % 3]!, alice, `burst-${i}`));
+    const outcomes = burst.map((m) => storage.insertMessage(m));
+    // A condition with no event: poll (bounded) until the batch's lock of the room row is seen waiting.
+    for (let tries = 0; ; tries++) {
+      const [waiting] = await killer.query(
+        "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE db = ? AND info LIKE 'SELECT last_seq, num FROM rooms%'",
+        [database.name],
+      );
+      if (Number((waiting as Array<{ n: number }>)[0]!.n) > 0) break;
+      if (tries > 100) throw new Error("the batch never waited for the held row");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const [threads] = await killer.query("SELECT id FROM information_schema.processlist WHERE db = ? AND id NOT IN (CONNECTION_ID(), ?)", [
       database.name,
+      holder.threadId,
     ]);
     for (const { id } of threads as Array<{ id: number }>) await killer.query("KILL ?", [id]).catch(() => {});
+    await holder.query("COMMIT");
     const results = await Promise.allSettled(outcomes);
-
+    const storedBy = async () => (await Promise.all(rooms.map((r) => everything(storage, r)))).flat();
     const rejected = burst.filter((_, i) => results[i]!.status === "rejected");
     expect(rejected.length).toBeGreaterThan(0);
     // Only the kill's own victims fail: lost connections, never a deadlock or a hang.
     for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ fatal: true });
-    const stored = await everything(storage, roomId);
-    gapFree(stored.map((m) => m.seq));
+    for (const r of rooms) gapFree((await everything(storage, r)).map((m) => m.seq));
+    const stored = await storedBy();
     const byClientId = new Map(stored.map((m) => [m.clientId, m]));
     expect(byClientId.size).toBe(stored.length);
     results.forEach((r, i) => {
@@ -260,8 +269,8 @@ describeMysql("mysql storage", () => {
       const retry = await storage.insertMessage(m);
       expect(retry.status).toBe(byClientId.has(m.clientId) ? "duplicate" : "created");
     }
-    const after = await everything(storage, roomId);
-    gapFree(after.map((m) => m.seq));
+    for (const r of rooms) gapFree((await everything(storage, r)).map((m) => m.seq));
+    const after = await storedBy();
     expect(new Set(after.map((m) => m.clientId))).toEqual(new Set(burst.map((m) => m.clientId)));
     await expect(storage.ping()).resolves.toBeUndefined();
   });

@@ -27,6 +27,8 @@ export type MysqlOptions = {
   onRetry?: RetryHook;
   /** Told the server's innodb_flush_log_at_trx_commit at start: only 1 makes every commit durable. */
   onDurability?: (flushLogAtTrxCommit: number) => void;
+  /** Told the size of each group commit of messages (metrics). */
+  onBatch?: (info: { size: number }) => void;
 };
 
 export async function openMysql(options: MysqlOptions): Promise<Storage> {
@@ -74,7 +76,7 @@ export async function openMysql(options: MysqlOptions): Promise<Storage> {
     },
     ...accountStore(db),
     ...roomStore(db),
-    ...messageStore(db),
+    ...messageStore(db, options.onBatch && ((size) => options.onBatch!({ size }))),
     ...searchStore(db),
     ...contactStore(db),
   };

@@ -3,6 +3,7 @@
 import type { InsertResult, MessageEdit, NewMessage, Storage } from "../storage";
 import { change, isDuplicate, read, select, type Conn, type Db } from "./pool";
 import { int, jsonList, MESSAGE_COLUMNS, text, toMessage, usernameKey, type MessageRow } from "./rows";
+import { MessageBatcher } from "./message-batch";
 import { transaction, write } from "./transaction";
 
 type MessageStore = Pick<
@@ -94,7 +95,7 @@ class InSeqOrder {
   }
 }
 
-export function messageStore(db: Db): MessageStore {
+export function messageStore(db: Db, onBatch?: (size: number) => void): MessageStore {
   const inSeqOrder = new InSeqOrder();
 
   const insertOnce = async (m: NewMessage): Promise<number> => {
@@ -139,21 +140,25 @@ export function messageStore(db: Db): MessageStore {
     return row ? toMessage(row) : null;
   };
 
+  /** One message in a transaction of its own: what a batch falls back to. */
+  const insertSingle = async (m: NewMessage): Promise<InsertResult> => {
+    try {
+      const seq = await insertOnce(m);
+      const { id, roomId, sender, text, clientId, createdAt } = m;
+      return { status: "created", message: { id, roomId, seq, sender, text, clientId, createdAt, editedAt: null, deleted: false } };
+    } catch (err) {
+      if (err instanceof NotMember) return { status: "not-member" };
+      if (!(err instanceof DuplicateClientId)) throw err;
+      // The unique index made us wait for the original's commit, so it is there to read.
+      const original = await findByClientId(m.sender.id, m.clientId);
+      if (!original) throw new Error("insertMessage: duplicate key but no message with that clientId", { cause: err });
+      return { status: "duplicate", message: original };
+    }
+  };
+  const batcher = new MessageBatcher(db, insertSingle, onBatch);
+
   return {
-    async insertMessage(m): Promise<InsertResult> {
-      try {
-        const seq = await insertOnce(m);
-        const { id, roomId, sender, text, clientId, createdAt } = m;
-        return { status: "created", message: { id, roomId, seq, sender, text, clientId, createdAt, editedAt: null, deleted: false } };
-      } catch (err) {
-        if (err instanceof NotMember) return { status: "not-member" };
-        if (!(err instanceof DuplicateClientId)) throw err;
-        // The unique index made us wait for the original's commit, so it is there to read.
-        const original = await findByClientId(m.sender.id, m.clientId);
-        if (!original) throw new Error("insertMessage: duplicate key but no message with that clientId", { cause: err });
-        return { status: "duplicate", message: original };
-      }
-    },
+    insertMessage: (m) => batcher.insert(m),
     findMessageByClientId: findByClientId,
     async findMessage(messageId) {
       const [row] = await read<MessageRow>(db, MESSAGE_BY_ID, [messageId]);
