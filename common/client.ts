@@ -34,13 +34,26 @@ type MessageListener = (message: Message) => void;
 /**
  * `connected` and `reconnected` come once the rooms are synced (after a
  * reconnect: caught up); `disconnected` says whether socket.io-client will
- * retry by itself (not after a logout); `refused` is a handshake the server
- * turned down for good (an ended session, an unsupported protocol version).
+ * retry by itself (not after a logout); `retrying` is a handshake the server
+ * turned down for now (too many connections or handshakes: RATE_LIMITED, or
+ * a fault of its own), tried again by this client after `delayMs`; `refused`
+ * is one turned down for good (an ended session, an unsupported protocol
+ * version).
  */
 export type ConnectionChange =
   | { state: "connected" | "reconnected" }
   | { state: "disconnected"; reason: string; willReconnect: boolean }
+  | { state: "retrying"; error: ChatError; delayMs: number }
   | { state: "refused"; error: ChatError };
+
+/** Refusals that no retry can change. */
+const FINAL_REFUSALS = new Set(["UNAUTHORIZED", "UNSUPPORTED_PROTOCOL"]);
+
+/** socket.io-client does not retry a refused handshake: this client does, after 2 s, 4 s … up to a minute, with jitter. */
+export function handshakeRetryDelay(attempt: number, random = Math.random): number {
+  const base = Math.min(60_000, 2000 * 2 ** Math.min(attempt, 5));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
 
 /** Per room: the newest seq delivered, and the queue that keeps its deliveries in order. */
 type Cursor = { lastSeq: number; queue: Promise<void> };
@@ -55,6 +68,9 @@ export class ChatClient {
   private readonly connectionListeners = new Set<(change: ConnectionChange) => void>();
   private connectedOnce = false;
   private refusal: ChatError | null = null;
+  private closed = false;
+  private retries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private sync: Promise<void> = Promise.resolve();
 
   /** Connects and resolves once the server accepted the handshake. */
@@ -93,15 +109,26 @@ export class ChatClient {
       const reconnect = this.connectedOnce;
       this.connectedOnce = true;
       this.refusal = null;
+      this.retries = 0;
       this.sync = this.syncRooms(reconnect).then(
         () => this.changed({ state: reconnect ? "reconnected" : "connected" }),
         (err) => this.fail(err),
       );
     });
     this.socket.on("connect_error", (err) => {
-      // A refused handshake is final; a network error is retried by socket.io-client.
-      if (this.socket.active) return;
-      this.refusal = refusalOf(err);
+      // A network error is retried by socket.io-client; a refused handshake is not.
+      if (this.socket.active || this.closed) return;
+      const refusal = refusalOf(err);
+      if (!FINAL_REFUSALS.has(refusal.code)) {
+        const delayMs = handshakeRetryDelay(this.retries++);
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => {
+          if (!this.closed) this.socket.connect();
+        }, delayMs);
+        this.changed({ state: "retrying", error: refusal, delayMs });
+        return;
+      }
+      this.refusal = refusal;
       this.changed({ state: "refused", error: this.refusal });
     });
     this.socket.on("disconnect", (reason) => this.changed({ state: "disconnected", reason, willReconnect: this.socket.active }));
@@ -214,6 +241,8 @@ export class ChatClient {
   }
 
   close(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
     this.socket.close();
   }
 
