@@ -3,7 +3,7 @@
 // Skips (saying why) where no Chromium is installed; CI installs it.
 
 import { describeInBrowser } from "../helpers/browser";
-import { createRoom, eventually, expectMessages, nav, pageTests, signUp, spokenText, typingLine, uniqueName } from "../helpers/page";
+import { createRoom, eventually, expectMessages, nav, pageTests, tabTitle, signUp, spokenText, typingLine, uniqueName } from "../helpers/page";
 
 jest.setTimeout(90_000);
 
@@ -118,12 +118,12 @@ describeInBrowser("the chat page in Chromium: people", () => {
       { title: bob.user.username, body: "a word in private" },
     ]);
     // Hidden, the open room is not read: its messages count in the title until the user is back.
-    await eventually(() => alice.page.title(), `(3) #${room} · Chat`);
+    await eventually(() => tabTitle(alice.page), `(3) #${room} · Chat`);
     await alice.page.evaluate(() => {
       Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "visible" });
       document.dispatchEvent(new Event("visibilitychange"));
     });
-    await eventually(() => alice.page.title(), `(1) #${room} · Chat`);
+    await eventually(() => tabTitle(alice.page), `(1) #${room} · Chat`);
     expect(alice.errors).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // tab, the "New messages" line, the Rooms button's badge on a phone.
 // Skips (saying why) where no Chromium is installed; CI installs it.
 import { describeInBrowser } from "../helpers/browser";
-import { createRoom, eventually, expectMessages, nav, openRoom, pageTests, roomBadges, send, uniqueName } from "../helpers/page";
+import { createRoom, eventually, expectMessages, nav, openRoom, pageTests, tabTitle, roomBadges, send, uniqueName } from "../helpers/page";
 
 jest.setTimeout(90_000);
 
@@ -35,8 +35,8 @@ describeInBrowser("the chat page in Chromium: unread messages", () => {
         description: "2 unread messages, 1 mention of you",
       });
     }
-    await eventually(() => bob.page.title(), `(2) #${other} · Chat`);
-    await eventually(() => bobTab2.title(), `(2) #${other} · Chat`);
+    await eventually(() => tabTitle(bob.page), `(2) #${other} · Chat`);
+    await eventually(() => tabTitle(bobTab2), `(2) #${other} · Chat`);
     // The room being viewed gets no badge.
     expect(await roomBadges(bob.page, other)).toEqual({ unread: null, mentions: null, description: null });
 
@@ -46,15 +46,15 @@ describeInBrowser("the chat page in Chromium: unread messages", () => {
     for (const page of [bob.page, bobTab2]) {
       await eventually(() => roomBadges(page, news), { unread: null, mentions: null, description: null });
     }
-    await eventually(() => bob.page.title(), `#${news} · Chat`);
-    await eventually(() => bobTab2.title(), `#${other} · Chat`);
+    await eventually(() => tabTitle(bob.page), `#${news} · Chat`);
+    await eventually(() => tabTitle(bobTab2), `#${other} · Chat`);
     // The mention of bob is marked in the text, more strongly than other names.
     await expect(bob.page.locator("[data-message] .text .mention.self").textContent()).resolves.toBe(`@${bobName}`);
 
     // A new message in the room bob is reading does not count as unread for him.
     await send(alice.page, "still here?");
     await expectMessages(bob.page, ["news of the day", `@${bobName} have a look`, "still here?"]);
-    await eventually(() => bobTab2.title(), `#${other} · Chat`);
+    await eventually(() => tabTitle(bobTab2), `#${other} · Chat`);
     expect([...alice.errors, ...bob.errors, ...tab2Errors]).toEqual([]);
   });
 });

@@ -87,6 +87,9 @@ export const shownSeqs = (page: Page) =>
 
 export const typingLine = (page: Page) => page.locator(".typing-line").textContent();
 
+/** The tab's title as it reads: without the isolates (U+2068, U+2069) around the room's name. */
+export const tabTitle = (page: Page) => page.title().then((title) => title.replace(/[\u2068\u2069]/g, ""));
+
 /** An element's text as a screen reader gets it: without what is aria-hidden (avatars, dots). */
 export const spokenText = (locator: Locator) =>
   locator.evaluate((el) => {
