@@ -180,7 +180,9 @@ export class MessageLog {
       }
     } else if (this.forceBottom) {
       const line = this.opening && log.newestLoaded ? this.unreadJump.line() : null;
-      if (line && line.getBoundingClientRect().top - this.log.getBoundingClientRect().top > this.log.clientHeight - 40) {
+      // Where the line stands in the log's content, and whether what is under it fits on one screen.
+      const lineAt = line ? line.getBoundingClientRect().top - this.log.getBoundingClientRect().top + this.log.scrollTop : 0;
+      if (line && this.log.scrollHeight - lineAt > this.log.clientHeight) {
         // More unread than fits on one screen: start reading at the first of them.
         this.unreadJump.scrollToLine(line);
       } else {
