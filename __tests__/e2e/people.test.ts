@@ -3,7 +3,19 @@
 // Skips (saying why) where no Chromium is installed; CI installs it.
 
 import { describeInBrowser } from "../helpers/browser";
-import { createRoom, eventually, expectMessages, nav, pageTests, tabTitle, signUp, spokenText, typingLine, uniqueName } from "../helpers/page";
+import {
+  createRoom,
+  eventually,
+  expectMessages,
+  nav,
+  openRoom,
+  pageTests,
+  signUp,
+  spokenText,
+  tabTitle,
+  typingLine,
+  uniqueName,
+} from "../helpers/page";
 
 jest.setTimeout(90_000);
 
@@ -124,6 +136,64 @@ describeInBrowser("the chat page in Chromium: people", () => {
       document.dispatchEvent(new Event("visibilitychange"));
     });
     await eventually(() => tabTitle(alice.page), `(1) #${room} · Chat`);
+    expect(alice.errors).toEqual([]);
+  });
+
+  test("the dm, invite and contact boxes suggest people as one types (never strangers); @ completes names in the message box; only real users' @names are highlighted", async () => {
+    const s = await h.startServer();
+    const alice = await open(s.url);
+    await signUp(alice);
+    const bob = await h.register(s, uniqueName("bob"));
+    const bobby = await h.register(s, uniqueName("bobby"));
+    await h.register(s, uniqueName("bostranger"));
+    const [bobName, bobbyName] = [bob.user.username, bobby.user.username];
+    const bobClient = await h.client(s, bob.token);
+    const bobbyClient = await h.client(s, bobby.token);
+    const room = uniqueName("square");
+    const roomId = (await bobClient.call("room:create", { name: room })).id;
+    await bobbyClient.call("room:join", { roomId });
+    await alice.page.reload();
+    await openRoom(alice.page, room);
+    const options = (name: string) => alice.page.getByRole("listbox", { name }).getByRole("option");
+
+    // A direct message: "bo" lists the two who share a room with alice, not the stranger; Down and Enter open one.
+    await alice.page.getByRole("button", { name: "New direct message" }).click();
+    await alice.page.getByLabel("Direct message to").pressSequentially("bo");
+    const names = (list: string) => alice.page.getByRole("listbox", { name: list }).locator(".suggestion-name").allTextContents();
+    await eventually(() => names("People"), [bobName, bobbyName]);
+    await alice.page.getByLabel("Direct message to").press("ArrowDown");
+    await alice.page.getByLabel("Direct message to").press("Enter");
+    await alice.page.getByRole("heading", { level: 2, name: bobName }).waitFor();
+
+    // An invitation: a click on a suggestion invites that person.
+    await createRoom(alice.page, uniqueName("inner"), true);
+    await alice.page.getByRole("button", { name: "Add people" }).click();
+    await alice.page.getByLabel("Invite user").pressSequentially("bobb");
+    await options("People").filter({ hasText: bobbyName }).click();
+    await alice.page.getByText(`Invited ${bobbyName}.`).waitFor();
+
+    // A contact, chosen from the list with the keyboard.
+    const contacts = alice.page.getByRole("region", { name: "Contacts" });
+    await contacts.getByRole("button", { name: "Add a contact" }).click();
+    await contacts.getByLabel("Add contact").pressSequentially(bobName.slice(0, 5));
+    await eventually(async () => (await options("People").allTextContents()).length > 0, true);
+    await contacts.getByLabel("Add contact").press("ArrowDown");
+    await contacts.getByLabel("Add contact").press("Enter");
+    await contacts.getByRole("listitem").filter({ hasText: bobName }).waitFor();
+
+    // @ completion in the message box: the room's members first; Tab puts the whole name in.
+    await openRoom(alice.page, room);
+    const box = alice.page.getByLabel("Message", { exact: true });
+    await box.pressSequentially("hey @bobb");
+    await options("People to mention").filter({ hasText: bobbyName }).waitFor();
+    await box.press("Tab");
+    await expect(box.inputValue()).resolves.toBe(`hey @${bobbyName} `);
+    await box.pressSequentially("and @nobody here");
+    await box.press("Enter");
+    const sent = alice.page.locator('[data-message][data-status="sent"]', { hasText: "@nobody" });
+    await sent.waitFor();
+    await eventually(() => sent.locator(".mention").allTextContents(), [`@${bobbyName}`]);
+    await expect(sent.locator(".text").textContent()).resolves.toBe(`hey @${bobbyName} and @nobody here`);
     expect(alice.errors).toEqual([]);
   });
 });
