@@ -43,6 +43,8 @@ export class RoomSwitcher {
     );
     this.input.addEventListener("input", () => this.update());
     this.input.addEventListener("keydown", (e) => {
+      // Escape closes the dialog itself (the list is all it shows).
+      if (e.key === "Escape") return;
       if (e.key === "Enter" && !this.list.current()) {
         e.preventDefault();
         const first = this.list.current(true);

@@ -3,6 +3,7 @@
 // (over them, with the rest dimmed, on a narrow screen). With no room open,
 // the welcome view (welcome-view.ts), which always offers a way on.
 import type { Drafts } from "../../common/drafts";
+import type { KeyValueStore } from "../../common/key-value";
 import type { Room } from "../../common/protocol";
 import { roomLabel } from "../../common/wording";
 import { Composer } from "./composer";
@@ -40,7 +41,8 @@ export type RoomViewDeps = {
   announcer: HTMLElement;
   drafts: Drafts;
   suggestions: PeopleSuggestions;
-  storage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  /** Where the members panel's open or closed state is remembered. */
+  storage: KeyValueStore;
 };
 
 export class RoomView {
