@@ -7,13 +7,13 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { login, register, type Credentials } from "./accounts-http";
 import { ChatError } from "./chat-error";
-import { handshakeAuth, refusalOf } from "./handshake";
+import { FINAL_REFUSALS, handshakeAuth, handshakeRetryDelay, refusalOf } from "./handshake";
 import type { AckData, AckEventName, AuthResponse, ClientToServerEvents, Message, PayloadIn, Result, ServerToClientEvents } from "./protocol";
 import { FIELD_LIMITS } from "./rules";
 
 export { currentUser, login, logout, register } from "./accounts-http";
 export { ChatError, errorCode } from "./chat-error";
-export { CLIENT_PROTOCOL_VERSION } from "./handshake";
+export { CLIENT_PROTOCOL_VERSION, handshakeRetryDelay } from "./handshake";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -45,15 +45,6 @@ export type ConnectionChange =
   | { state: "disconnected"; reason: string; willReconnect: boolean }
   | { state: "retrying"; error: ChatError; delayMs: number }
   | { state: "refused"; error: ChatError };
-
-/** Refusals that no retry can change. */
-const FINAL_REFUSALS = new Set(["UNAUTHORIZED", "UNSUPPORTED_PROTOCOL"]);
-
-/** socket.io-client does not retry a refused handshake: this client does, after 2 s, 4 s … up to a minute, with jitter. */
-export function handshakeRetryDelay(attempt: number, random = Math.random): number {
-  const base = Math.min(60_000, 2000 * 2 ** Math.min(attempt, 5));
-  return Math.round(base * (0.8 + 0.4 * random()));
-}
 
 /** Per room: the newest seq delivered, and the queue that keeps its deliveries in order. */
 type Cursor = { lastSeq: number; queue: Promise<void> };
