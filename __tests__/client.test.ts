@@ -4,7 +4,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
-import { ChatClient, ChatError, type ConnectionChange } from "../common/client";
+import { ChatClient, ChatError, handshakeRetryDelay, type ConnectionChange } from "../common/client";
 import type { Message } from "../common/protocol";
 import { flush, harness, ok, uniqueName } from "./helpers/harness";
 import { freePort } from "./helpers/process";
@@ -115,4 +115,24 @@ test("a reconnect the server refuses is a `refused` change, after which the clie
   expect(client.socket.active).toBe(false);
   await expect(client.ready()).rejects.toMatchObject({ code: "UNSUPPORTED_PROTOCOL" });
   expect(later.handshakes).toEqual([{ protocol: 1 }, { protocol: 1 }]);
+});
+
+test("a handshake refused for now (too many sockets: RATE_LIMITED) is tried again by the client, with a growing pause, until it gets in", async () => {
+  const s = await h.startServer({ limits: { socketsPerUser: 1 } });
+  const alice = await h.register(s);
+  const first = await h.client(s, alice.token);
+  const second = new ChatClient({ url: s.url, token: alice.token, socket: { transports: ["websocket"] } });
+  h.onCleanup(() => second.close());
+  const retrying = new Promise<ConnectionChange>((resolve) => second.onConnectionChange((c) => c.state === "retrying" && resolve(c)));
+  expect(await retrying).toEqual({ state: "retrying", error: expect.objectContaining({ code: "RATE_LIMITED" }), delayMs: expect.any(Number) });
+  // The first socket goes: the next try gets in, and nothing was final meanwhile.
+  first.close();
+  await second.ready();
+  expect(second.socket.connected).toBe(true);
+});
+
+test("the pause before each handshake retry doubles from 2 s to a minute, give or take a fifth", () => {
+  expect([0, 1, 2, 3, 4, 5, 9].map((n) => handshakeRetryDelay(n, () => 0.5))).toEqual([2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000]);
+  expect(handshakeRetryDelay(0, () => 0)).toBe(1600);
+  expect(handshakeRetryDelay(0, () => 1)).toBe(2400);
 });

@@ -16,6 +16,7 @@ describe("loadConfig", () => {
       trustProxy: false,
       limits: DEFAULT_ABUSE_LIMITS,
       rateLimitsOff: false,
+      metricsToken: undefined,
     });
   });
 
@@ -74,6 +75,7 @@ describe("loadConfig", () => {
     ["CORS_ORIGINS", "https://ok.example, chat.example.com"],
     ["RATE_LIMITS", "maybe"],
     ["DURABILITY", "sometimes"],
+    ["METRICS_TOKEN", "short"],
     ["LIMIT_MESSAGES_PER_WINDOW", "0"],
     ["LIMIT_MESSAGES_PER_WINDOW", "ten"],
     ["LIMIT_CONGESTED_QUEUED_BYTES", String(DEFAULT_ABUSE_LIMITS.maxQueuedBytes + 1)],

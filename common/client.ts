@@ -7,13 +7,13 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { login, register, type Credentials } from "./accounts-http";
 import { ChatError } from "./chat-error";
-import { handshakeAuth, refusalOf } from "./handshake";
+import { FINAL_REFUSALS, handshakeAuth, handshakeRetryDelay, refusalOf } from "./handshake";
 import type { AckData, AckEventName, AuthResponse, ClientToServerEvents, Message, PayloadIn, Result, ServerToClientEvents } from "./protocol";
 import { FIELD_LIMITS } from "./rules";
 
 export { currentUser, login, logout, register } from "./accounts-http";
 export { ChatError, errorCode } from "./chat-error";
-export { CLIENT_PROTOCOL_VERSION } from "./handshake";
+export { CLIENT_PROTOCOL_VERSION, handshakeRetryDelay } from "./handshake";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -34,12 +34,16 @@ type MessageListener = (message: Message) => void;
 /**
  * `connected` and `reconnected` come once the rooms are synced (after a
  * reconnect: caught up); `disconnected` says whether socket.io-client will
- * retry by itself (not after a logout); `refused` is a handshake the server
- * turned down for good (an ended session, an unsupported protocol version).
+ * retry by itself (not after a logout); `retrying` is a handshake the server
+ * turned down for now (too many connections or handshakes: RATE_LIMITED, or
+ * a fault of its own), tried again by this client after `delayMs`; `refused`
+ * is one turned down for good (an ended session, an unsupported protocol
+ * version).
  */
 export type ConnectionChange =
   | { state: "connected" | "reconnected" }
   | { state: "disconnected"; reason: string; willReconnect: boolean }
+  | { state: "retrying"; error: ChatError; delayMs: number }
   | { state: "refused"; error: ChatError };
 
 /** Per room: the newest seq delivered, and the queue that keeps its deliveries in order. */
@@ -55,6 +59,9 @@ export class ChatClient {
   private readonly connectionListeners = new Set<(change: ConnectionChange) => void>();
   private connectedOnce = false;
   private refusal: ChatError | null = null;
+  private closed = false;
+  private retries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private sync: Promise<void> = Promise.resolve();
 
   /** Connects and resolves once the server accepted the handshake. */
@@ -93,15 +100,26 @@ export class ChatClient {
       const reconnect = this.connectedOnce;
       this.connectedOnce = true;
       this.refusal = null;
+      this.retries = 0;
       this.sync = this.syncRooms(reconnect).then(
         () => this.changed({ state: reconnect ? "reconnected" : "connected" }),
         (err) => this.fail(err),
       );
     });
     this.socket.on("connect_error", (err) => {
-      // A refused handshake is final; a network error is retried by socket.io-client.
-      if (this.socket.active) return;
-      this.refusal = refusalOf(err);
+      // A network error is retried by socket.io-client; a refused handshake is not.
+      if (this.socket.active || this.closed) return;
+      const refusal = refusalOf(err);
+      if (!FINAL_REFUSALS.has(refusal.code)) {
+        const delayMs = handshakeRetryDelay(this.retries++);
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => {
+          if (!this.closed) this.socket.connect();
+        }, delayMs);
+        this.changed({ state: "retrying", error: refusal, delayMs });
+        return;
+      }
+      this.refusal = refusal;
       this.changed({ state: "refused", error: this.refusal });
     });
     this.socket.on("disconnect", (reason) => this.changed({ state: "disconnected", reason, willReconnect: this.socket.active }));
@@ -214,6 +232,8 @@ export class ChatClient {
   }
 
   close(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
     this.socket.close();
   }
 

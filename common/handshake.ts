@@ -1,6 +1,7 @@
 // What a client says in the Socket.IO handshake (its protocol version, and
-// the token of a Node script; the page's cookie goes by itself), and what a
-// handshake the server turns down for good means, as a ChatError.
+// the token of a Node script; the page's cookie goes by itself), what a
+// handshake the server turns down means, as a ChatError, and which refusals
+// are for good (the others are tried again, after a growing pause).
 import { ChatError } from "./chat-error";
 import { PROTOCOL_VERSION, UNSUPPORTED_PROTOCOL, type HandshakeAuth } from "./rules";
 
@@ -26,4 +27,13 @@ export function refusalOf(err: Error & { data?: { supported?: number[] } }): Cha
     default:
       return new ChatError("NETWORK", err.message);
   }
+}
+
+/** Refusals that no retry can change. */
+export const FINAL_REFUSALS = new Set<string>(["UNAUTHORIZED", REFUSED_VERSION]);
+
+/** socket.io-client does not retry a refused handshake: this client does, after 2 s, 4 s … up to a minute, with jitter. */
+export function handshakeRetryDelay(attempt: number, random = Math.random): number {
+  const base = Math.min(60_000, 2000 * 2 ** Math.min(attempt, 5));
+  return Math.round(base * (0.8 + 0.4 * random()));
 }

@@ -27,6 +27,8 @@ export class RoomDirectory {
   private readonly serverRead = new Map<string, number>();
   /** When each room was last changed here: a list asked for before that does not undo the change. */
   private readonly stamps = new Map<string, number>();
+  /** When each room last had a message, as far as this client has heard. */
+  private readonly activity = new Map<string, number>();
   private version = 0;
   private listedOnce = false;
   private listing: Promise<Room[]> | null = null;
@@ -79,6 +81,17 @@ export class RoomDirectory {
     return n;
   }
 
+  /** When the room's newest message was written, if this client has heard (a message, a history page, a join). */
+  lastActivity(roomId: string): number | undefined {
+    return this.activity.get(roomId);
+  }
+
+  /** Rooms by activity, the most recent first; rooms with none heard of after them, by name. */
+  readonly byActivity = (a: Room, b: Room): number =>
+    (this.activity.get(b.id) ?? 0) - (this.activity.get(a.id) ?? 0) ||
+    a.name.localeCompare(b.name, undefined, { sensitivity: "base" }) ||
+    a.id.localeCompare(b.id);
+
   serverReadSeq(roomId: string): number {
     return this.serverRead.get(roomId) ?? 0;
   }
@@ -117,6 +130,8 @@ export class RoomDirectory {
 
   /** A room as an ack describes it (room:create, room:join, dm:open). */
   upsert(room: Room): void {
+    // A room just created or joined goes to the top of its list.
+    if (room.joined && !this.byId.get(room.id)?.joined && !this.activity.has(room.id)) this.activity.set(room.id, Date.now());
     this.byId.set(room.id, this.merge(room));
     this.noteServerRead(room.id, room.lastReadSeq);
     this.stamps.set(room.id, ++this.version);
@@ -136,6 +151,7 @@ export class RoomDirectory {
   /** A message delivered by the client (live or caught up, in seq order per room). */
   noteMessage(message: Message): MessageNews {
     const mentionsMe = mentionsUser(message, this.me);
+    this.bumpActivity(message.roomId, message.createdAt);
     const room = this.byId.get(message.roomId);
     if (!room) {
       // An invitation or a dm opened by someone else: the list says what it is (and counts this message).
@@ -182,6 +198,11 @@ export class RoomDirectory {
     this.markRead(roomId, seq);
     // Read only part of the way: which mentions remain is the server's to count.
     if (seq < room.lastSeq && room.unreadMentions > 0) this.refresh().catch(this.onError);
+  }
+
+  /** The time of a room's newest message, learnt another way than live (a history page). */
+  noteActivity(roomId: string, at: number): void {
+    if (this.bumpActivity(roomId, at)) this.changed();
   }
 
   /** The server acknowledged a `read` call. */
@@ -231,6 +252,12 @@ export class RoomDirectory {
     let unreadMentions = known.lastSeq > room.lastSeq ? Math.max(room.unreadMentions, known.unreadMentions) : room.unreadMentions;
     if (lastReadSeq >= lastSeq) unreadMentions = 0;
     return { ...room, lastSeq, lastReadSeq, unreadMentions };
+  }
+
+  private bumpActivity(roomId: string, at: number): boolean {
+    if (at <= (this.activity.get(roomId) ?? 0)) return false;
+    this.activity.set(roomId, at);
+    return true;
   }
 
   private noteServerRead(roomId: string, seq: number): void {

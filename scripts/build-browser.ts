@@ -1,11 +1,16 @@
 // Bundles the browser page with esbuild: browser/src/main.ts → browser/dist/app.js
-// (minified, with a source map). `npm start` runs it before serving;
-// `--watch` rebuilds on every change (npm run dev).
+// and the style sheets, browser/public/styles/index.css and what it imports →
+// browser/dist/styles.css (both minified, with source maps; served as /app.js and
+// /styles.css). `npm start` runs it before serving; `--watch` rebuilds on every
+// change (npm run dev).
 import { context, type BuildOptions } from "esbuild";
 
 export const BROWSER_BUILD: BuildOptions = {
-  entryPoints: ["browser/src/main.ts"],
-  outfile: "browser/dist/app.js",
+  entryPoints: [
+    { in: "browser/src/main.ts", out: "app" },
+    { in: "browser/public/styles/index.css", out: "styles" },
+  ],
+  outdir: "browser/dist",
   bundle: true,
   minify: true,
   sourcemap: true,

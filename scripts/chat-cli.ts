@@ -58,6 +58,10 @@ async function main(): Promise<number> {
       terminal.print("* reconnected, caught up");
       state.resync().catch((err: unknown) => terminal.print(formatError(err)));
     }
+    if (change.state === "retrying") {
+      terminal.print(`* the server turned the connection down for now (${change.error.message}), trying again in ${Math.ceil(change.delayMs / 1000)} s`);
+      return;
+    }
     if (change.state === "refused") {
       // A reconnect turned down: the session ended meanwhile, or the server no longer speaks our protocol.
       terminal.print(formatError(change.error));

@@ -14,6 +14,7 @@ import { createChat, DEFAULT_CAPS, type Chat, type ChatCaps } from "./chat/chat"
 import { TypingTracker } from "./chat/typing";
 import { localCluster, type Cluster } from "./cluster/cluster";
 import { createGuards, DEFAULT_ABUSE_LIMITS, type AbuseLimits } from "./limits";
+import { createMetrics, metricsRoute, type Metrics } from "./metrics";
 import type { Storage } from "./storage/storage";
 import { accountRoutes, errorHandler, healthRoute } from "./transport/http-routes";
 import { authenticateHandshakes } from "./transport/handshake";
@@ -34,6 +35,10 @@ export type AppOptions = {
   limits?: Partial<AbuseLimits>;
   /** What nodes share (adapter, presence, limit counters): this node alone by default (cluster/). The caller closes it. */
   cluster?: Cluster;
+  /** Prometheus metrics (one set per app by default; main.ts gives the one storage also reports to). */
+  metrics?: Metrics;
+  /** With it, /metrics answers any client that sends it as a Bearer token; without, loopback clients only. */
+  metricsToken?: string;
   /** How long a typing indicator lasts without a refresh. */
   typingTimeoutMs?: number;
   /** How long a session token lasts (30 days by default). */
@@ -83,6 +88,18 @@ export function createApp(options: AppOptions): App {
     ? { ordered: new OrderedDelivery((m) => io.local.to(ioRooms.chat(m.roomId)).emit("message", m)), ready: () => cluster.ready() }
     : null;
   const effects = socketEffects(io, link);
+  const metrics = options.metrics ?? createMetrics();
+  // Counted where a message is known to be new (a retry of a stored one is not delivered again).
+  const deliver = effects.deliver;
+  effects.deliver = (message) => {
+    metrics.messageStored();
+    deliver(message);
+  };
+  metrics.watch({
+    sockets: () => io.engine.clientsCount,
+    dependencies: { database: () => storage.ping(), ...(cluster.shared ? { redis: () => cluster.ping() } : {}) },
+    errors: (): Record<string, number> => (cluster.shared ? { redis: cluster.errors() } : {}),
+  });
   const chat = createChat(storage, effects, {
     presence: cluster.presence,
     typing: new TypingTracker(effects, options.typingTimeoutMs),
@@ -123,6 +140,7 @@ export function createApp(options: AppOptions): App {
     next();
   });
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === "/healthz" } }));
+  app.get("/metrics", metricsRoute(metrics, options.metricsToken));
   app.get("/healthz", healthRoute({ database: () => storage.ping(), ...(cluster.shared ? { redis: () => cluster.ping() } : {}) }, logger));
   app.use(
     "/api",
@@ -157,7 +175,7 @@ export function createApp(options: AppOptions): App {
   io.on("connection", (socket) => {
     const congested = boundSendQueue(socket, { maxBytes: limits.maxQueuedBytes, congestedBytes: limits.congestedQueuedBytes }, logger);
     disconnectAtExpiry(socket);
-    registerHandlers(socket, { chat, guards, logger, congested });
+    registerHandlers(socket, { chat, guards, logger, congested, metrics });
   });
   followCluster(io, chat, cluster, logger, link);
   const stopPurging = purgeExpiredTokens(accounts, logger);

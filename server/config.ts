@@ -29,6 +29,8 @@ export type Config = {
   limits: AbuseLimits;
   /** RATE_LIMITS=off: every rate limit and cap is out of reach (load tests on a trusted network). */
   rateLimitsOff: boolean;
+  /** With it, /metrics answers any client with this Bearer token; without it, loopback clients only. */
+  metricsToken: string | undefined;
 };
 
 /** `messagesPerWindow` is set by LIMIT_MESSAGES_PER_WINDOW, and so on for every key of AbuseLimits. */
@@ -84,6 +86,7 @@ const Env = z.object({
     .transform((v): boolean | number | string => (v === "true" ? true : v === "false" ? false : /^\d+$/.test(v) ? Number(v) : v))
     .default(false),
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   ...Object.fromEntries((Object.keys(DEFAULT_ABUSE_LIMITS) as Array<keyof AbuseLimits>).map((k) => [limitVariable(k), LimitValue.optional()])),
 });
 
@@ -121,5 +124,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     limits,
     rateLimitsOff,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

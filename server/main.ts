@@ -1,6 +1,7 @@
 // The entry point: read the configuration, open storage, build the app and
 // listen. Everything else lives in the factory (app.ts).
 import { createApp } from "./app";
+import { createMetrics } from "./metrics";
 import { localCluster } from "./cluster/cluster";
 import { redisCluster } from "./cluster/redis-cluster";
 import { ConfigError, loadConfig } from "./config";
@@ -10,7 +11,8 @@ import { openStorage } from "./storage/open";
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const storage = await openStorage(config.database, { logger });
+  const metrics = createMetrics();
+  const storage = await openStorage(config.database, { logger, onBatch: metrics.batchCommitted });
   const cluster = config.redisUrl
     ? await redisCluster({ url: config.redisUrl, prefix: config.redisPrefix, logger })
     : localCluster();
@@ -22,6 +24,8 @@ async function main(): Promise<void> {
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
     limits: config.limits,
+    metrics,
+    metricsToken: config.metricsToken,
   });
   const { url } = await app.listen(config.port, config.host);
   logger.info({ node: cluster.nodeId, database: config.database.kind, redis: Boolean(config.redisUrl) }, "server started");

@@ -198,3 +198,18 @@ test("listeners hear every change, and nothing for a change that changes nothing
   directory.noteMessage(sampleMessage({ roomId: "a", seq: 3 }));
   expect(heard).toBe(2);
 });
+
+test("rooms sort by activity: the newest message heard of first (live, a history page, or a join just now), the rest by name", async () => {
+  const { directory } = directoryWith([sampleRoom({ id: "a", name: "alpha" }), sampleRoom({ id: "b", name: "beta" }), sampleRoom({ id: "c", name: "Gamma" })]);
+  await directory.refresh();
+  const order = () => directory.all().sort(directory.byActivity).map((r) => r.id);
+  expect(order()).toEqual(["a", "b", "c"]);
+  directory.noteMessage(sampleMessage({ roomId: "c", seq: 1, createdAt: 5000 }));
+  directory.noteActivity("b", 3000);
+  expect(order()).toEqual(["c", "b", "a"]);
+  // Older news does not move a room back.
+  directory.noteActivity("c", 1000);
+  expect(directory.lastActivity("c")).toBe(5000);
+  directory.upsert(sampleRoom({ id: "d", name: "delta" }));
+  expect(order()[0]).toBe("d");
+});

@@ -3,7 +3,7 @@
 // missing browser is a failure, since .ci/run installs it.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOT_DIR = resolve(__dirname, "..", "..", "screenshots");
@@ -32,8 +32,8 @@ export const PHONE = { width: 360, height: 740 };
 export type UserPage = { context: BrowserContext; page: Page; errors: string[] };
 
 /** A fresh browser profile (its own cookies) on the page, collecting script errors. */
-export async function openPage(browser: Browser, url: string, viewport = DESKTOP): Promise<UserPage> {
-  const context = await browser.newContext({ viewport });
+export async function openPage(browser: Browser, url: string, viewport = DESKTOP, options: BrowserContextOptions = {}): Promise<UserPage> {
+  const context = await browser.newContext({ viewport, ...options });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));

@@ -1,15 +1,33 @@
 // The page's state and its pure timeline, in Node without a DOM: the store's
 // message ordering and pending messages, history pages that arrive after the
-// log started over, and the timeline's days, system events and grouping.
+// log started over, and the timeline's days, system events, grouping and
+// the line before the first unread message.
+import { ChatError } from "../../common/chat-error";
+import { Outbox } from "../../common/outbox";
 import { RoomDirectory } from "../../common/room-directory";
 import { Store, type Change } from "../../browser/src/store";
 import { buildTimeline, GROUP_WINDOW_MS } from "../../browser/src/timeline";
 import { ME, sampleMessage, sampleRoom } from "../helpers/samples";
 
-async function store(lastSeq = 10) {
-  const directory = new RoomDirectory(ME, async () => [sampleRoom({ id: "r", lastSeq })]);
+const outboxes: Outbox[] = [];
+afterEach(() => outboxes.splice(0).forEach((o) => o.dispose()));
+
+/** An outbox whose tries are refused with `refuse` (or never answered). */
+function outbox(refuse: ChatError | null = null) {
+  let n = 0;
+  const made = new Outbox({
+    send: () => (refuse ? Promise.reject(refuse) : new Promise(() => {})),
+    canSend: () => true,
+    newId: () => `c${++n}`,
+  });
+  outboxes.push(made);
+  return made;
+}
+
+async function store(lastSeq = 10, { lastReadSeq = 0, refuse = null as ChatError | null } = {}) {
+  const directory = new RoomDirectory(ME, async () => [sampleRoom({ id: "r", lastSeq, lastReadSeq })]);
   await directory.refresh();
-  const s = new Store(ME, directory);
+  const s = new Store(ME, directory, outbox(refuse));
   const changes: Change[] = [];
   s.subscribe((c) => changes.push(c));
   return { s, changes };
@@ -28,13 +46,14 @@ test("messages go in by seq, once per id, and a burst reaches subscribers as one
 });
 
 test("the user's pending message gives way to the stored one with its clientId, whichever way it comes", async () => {
-  const { s } = await store();
+  const { s } = await store(10, { refuse: new ChatError("BAD_REQUEST", "text refused") });
   const pending = s.addPending("r", "hello");
-  expect([...s.log("r").pending.keys()]).toEqual([pending.clientId]);
-  s.setPendingStatus("r", pending.clientId, "failed", "no answer from the server");
-  expect(s.pending("r", pending.clientId)).toMatchObject({ status: "failed", error: "no answer from the server" });
+  expect(s.unsent("r").map((p) => p.clientId)).toEqual([pending.clientId]);
+  await Promise.resolve();
+  await Promise.resolve();
+  expect(s.pending("r", pending.clientId)).toMatchObject({ status: "failed", error: { code: "BAD_REQUEST" } });
   s.addMessages("r", [at(1, { sender: ME, clientId: pending.clientId, text: "hello" })], "live");
-  expect(s.log("r").pending.size).toBe(0);
+  expect(s.unsent("r")).toHaveLength(0);
   expect(seqs(s)).toEqual([1]);
 });
 
@@ -77,7 +96,7 @@ test("the timeline: day separators, system events by time, runs of one sender gr
   const nextDay = t0 + 24 * 3600 * 1000;
   s.addMessages("r", [at(4, { createdAt: nextDay }), at(5, { createdAt: nextDay + 1000 })], "live");
   s.addPending("r", "on its way");
-  const items = buildTimeline(s.log("r"), ME);
+  const items = buildTimeline(s.log("r"), s.unsent("r"), ME);
   // A system event ends a run ("2" starts one), and a run is grouped by its first message's time: "3" is too late for it.
   expect(items.map((i) => (i.kind === "message" ? `${i.message ? i.message.seq : "pending"}${i.grouped ? "+" : ""}` : i.kind))).toEqual([
     "day",
@@ -92,4 +111,23 @@ test("the timeline: day separators, system events by time, runs of one sender gr
     "day",
     "pending",
   ]);
+});
+
+test("a room entered with unread messages gets a 'New messages' line before the first of them, only where the loaded stretch reaches it", async () => {
+  const { s } = await store(6, { lastReadSeq: 3 });
+  s.enterRoom("r");
+  expect(s.log("r").unreadAfter).toBe(3);
+  const kinds = () => buildTimeline(s.log("r"), [], ME).map((i) => (i.kind === "message" ? String(i.message?.seq) : i.kind));
+  s.addMessages("r", [at(5), at(6)], "newest");
+  // The stretch starts after the first unread message: no line at a wrong place.
+  expect(kinds()).toEqual(["day", "5", "6"]);
+  s.addMessages("r", [at(2), at(3), at(4)], "older");
+  expect(kinds()).toEqual(["day", "2", "3", "unread", "4", "5", "6"]);
+  // The first unread message shows its sender again, even within a run.
+  const first = buildTimeline(s.log("r"), [], ME).find((i) => i.kind === "message" && i.message?.seq === 4);
+  expect(first).toMatchObject({ grouped: false });
+  // Read meanwhile, entered again: no line.
+  s.directory.markRead("r", 6);
+  s.enterRoom("r");
+  expect(s.log("r").unreadAfter).toBeNull();
 });

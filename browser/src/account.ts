@@ -7,6 +7,8 @@ import type { User } from "../../common/protocol";
 // A hint (not a secret) that this browser signed in before, so that a first
 // visit shows the form at once instead of asking /api/me for a certain 401.
 const SIGNED_IN_HINT = "chat.signedIn";
+// Kept after signing out: someone has had an account in this browser, so the card offers "Sign in" first.
+const HAD_ACCOUNT = "chat.hadAccount";
 
 function setHint(on: boolean): void {
   try {
@@ -20,6 +22,15 @@ function setHint(on: boolean): void {
 function hasHint(): boolean {
   try {
     return localStorage.getItem(SIGNED_IN_HINT) !== null;
+  } catch {
+    return true;
+  }
+}
+
+/** Whether someone has signed in or registered in this browser before. */
+export function hadAccountHere(): boolean {
+  try {
+    return localStorage.getItem(HAD_ACCOUNT) !== null;
   } catch {
     return true;
   }
@@ -42,6 +53,11 @@ export async function currentUser(): Promise<User | null> {
 export async function authenticate(mode: "login" | "register", credentials: Credentials): Promise<User> {
   const { user } = await (mode === "login" ? login : register)(location.origin, credentials);
   setHint(true);
+  try {
+    localStorage.setItem(HAD_ACCOUNT, "1");
+  } catch {
+    // Then a next visit offers "Create account" first.
+  }
   return user;
 }
 

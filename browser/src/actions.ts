@@ -2,21 +2,34 @@
 // client core's room directory, each refusal turned into the words the view
 // shows next to what was tried.
 import type { ChatClient } from "../../common/client";
-import type { Message } from "../../common/protocol";
+import type { Message, RoomPage } from "../../common/protocol";
 import type { ReadMarkers } from "../../common/read-markers";
 import { FIELD_LIMITS } from "../../common/rules";
 import { roomLabel } from "../../common/wording";
 import type { ContactActions } from "./contacts-panel";
-import { explained, noUserNamed, shortReason } from "./error-texts";
+import { explained, noUserNamed } from "./error-texts";
 import type { HistoryPager } from "./history-pager";
 import type { Navigation } from "./navigation";
 import type { PeopleLoader } from "./people-loader";
 import type { RoomActions } from "./room-view";
 import type { SearchActions } from "./search-view";
-import type { SidebarActions } from "./sidebar";
 import type { Store } from "./store";
+import { GENERAL } from "./welcome-view";
 
 const SEARCH_LIMIT = 30;
+const BROWSE_PAGE = 30;
+
+/** What the side panel, the welcome view, the dialogs and the room switcher do with rooms. */
+export type RoomsActions = {
+  open(roomId: string): void;
+  /** Each rejects with a message to show. */
+  join(roomId: string): Promise<void>;
+  create(name: string, isPrivate: boolean): Promise<void>;
+  /** Joins #general, or creates it when there is none. */
+  general(): Promise<void>;
+  openDm(username: string): Promise<void>;
+  browse(query: string, cursor: string | null): Promise<RoomPage>;
+};
 
 export type ActionDeps = {
   client: ChatClient;
@@ -30,17 +43,6 @@ export type ActionDeps = {
 export function createActions({ client, store, reads, pager, people, navigation }: ActionDeps) {
   const { directory } = store;
 
-  /**
-   * One try per click: the page shows "failed" and a Retry button after the
-   * ack timeout. A retry reuses the clientId, so the server stores it once.
-   */
-  const attempt = (roomId: string, clientId: string, text: string) => {
-    client.send(roomId, text, { clientId, tries: 1 }).then(
-      (message) => store.addMessages(roomId, [message], "live"),
-      (err: unknown) => store.setPendingStatus(roomId, clientId, "failed", shortReason(err)),
-    );
-  };
-
   async function openDm(username: string): Promise<void> {
     const room = await explained(client.call("dm:open", { username }), {
       NOT_FOUND: noUserNamed(username),
@@ -50,7 +52,20 @@ export function createActions({ client, store, reads, pager, people, navigation 
     navigation.open(room.id);
   }
 
-  const sidebar: SidebarActions = {
+  async function create(name: string, isPrivate: boolean): Promise<void> {
+    const existing = directory.publicRoomNamed(name);
+    const room = await explained(client.call("room:create", { name, private: isPrivate }), {
+      CONFLICT:
+        existing && !existing.joined
+          ? `A public room called “${existing.name}” already exists: join it under Public rooms.`
+          : "A public room with that name already exists.",
+      BAD_REQUEST: `Room names are 1–${FIELD_LIMITS.roomName} characters and not only spaces.`,
+    });
+    directory.upsert(room);
+    navigation.open(room.id);
+  }
+
+  const rooms: RoomsActions = {
     open: (roomId) => navigation.open(roomId),
     async join(roomId) {
       const room = await explained(client.call("room:join", { roomId }), {
@@ -60,19 +75,27 @@ export function createActions({ client, store, reads, pager, people, navigation 
       directory.upsert(room);
       navigation.open(roomId);
     },
-    async create(name, isPrivate) {
-      const existing = directory.publicRoomNamed(name);
-      const room = await explained(client.call("room:create", { name, private: isPrivate }), {
-        CONFLICT:
-          existing && !existing.joined
-            ? `A public room called “${existing.name}” already exists: join it under Public rooms.`
-            : "A public room with that name already exists.",
-        BAD_REQUEST: `Room names are 1–${FIELD_LIMITS.roomName} characters and not only spaces.`,
-      });
-      directory.upsert(room);
-      navigation.open(room.id);
+    create,
+    async general() {
+      let known = directory.publicRoomNamed(GENERAL);
+      if (!known) {
+        try {
+          return await create(GENERAL, false);
+        } catch (err) {
+          // Someone made it meanwhile (or it is beyond the list's busiest): find it and join it.
+          const found = await client.call("room:browse", { query: GENERAL, limit: 10 }).catch(() => null);
+          known = found?.rooms.find((r) => r.name.toLowerCase() === GENERAL);
+          if (!known) throw err;
+        }
+      }
+      if (known.joined) return navigation.open(known.id);
+      return rooms.join(known.id);
     },
     openDm,
+    browse: (query, cursor) =>
+      explained(client.call("room:browse", { ...(query ? { query } : {}), ...(cursor ? { cursor } : {}), limit: BROWSE_PAGE }), {
+        BAD_REQUEST: "That search is too long.",
+      }),
   };
 
   const contacts: ContactActions = {
@@ -85,22 +108,17 @@ export function createActions({ client, store, reads, pager, people, navigation 
     },
     async remove(username) {
       await explained(client.call("contacts:remove", { username }), { NOT_FOUND: noUserNamed(username) });
-      const list = store.contacts.list;
-      if (list) store.setContacts({ list: list.filter((c) => c.username.toLowerCase() !== username.toLowerCase()), error: null });
+      const list = store.people.contacts.list;
+      if (list) store.people.setContacts({ list: list.filter((c) => c.username.toLowerCase() !== username.toLowerCase()), error: null });
     },
     message: openDm,
   };
 
   const room: RoomActions = {
-    send(roomId, text) {
-      const pending = store.addPending(roomId, text);
-      attempt(roomId, pending.clientId, text);
-    },
+    // The outbox sends it, and tries again by itself (the same clientId) until it is stored or refused.
+    send: (roomId, text) => void store.addPending(roomId, text),
     retry(roomId, clientId) {
-      const pending = store.pending(roomId, clientId);
-      if (!pending || pending.status === "sending") return;
-      store.setPendingStatus(roomId, clientId, "sending");
-      attempt(roomId, clientId, pending.text);
+      if (store.pending(roomId, clientId)?.status === "failed") store.retryPending(clientId);
     },
     typing(roomId, typing) {
       if (client.socket.connected) client.socket.emit("typing", { roomId, typing });
@@ -140,9 +158,10 @@ export function createActions({ client, store, reads, pager, people, navigation 
       await explained(client.call("room:leave", { roomId }), {});
       // What is said while away is not delivered: forget what was loaded.
       store.resetLog(roomId);
+      store.outbox.forget(roomId);
       reads.forget(roomId);
       directory.left(roomId);
-      navigation.forget();
+      navigation.forget(true);
     },
   };
 
@@ -155,5 +174,5 @@ export function createActions({ client, store, reads, pager, people, navigation 
     },
   };
 
-  return { sidebar, contacts, room, search };
+  return { rooms, contacts, room, search };
 }

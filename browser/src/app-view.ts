@@ -1,20 +1,26 @@
-// The signed-in layout: top bar (Rooms toggle on narrow screens, brand, the
-// search box — behind a Search button on narrow screens —, who is signed in,
-// Log out, connection banner), the side panel and the room view.
+// The signed-in layout: top bar (Rooms toggle on narrow screens, with a
+// badge for what is unread elsewhere; brand; the search box — behind a
+// Search button on narrow screens —; the shortcuts button; who is signed in;
+// Log out; the connection banner, over the page), the side panel and the
+// room view. Escape closes what is open, innermost first.
 import type { User } from "../../common/protocol";
+import { count } from "../../common/wording";
 import { avatar } from "./avatar";
 import type { ConnectionBanner } from "./connection-banner";
-import { h, srOnly } from "./dom";
+import { h, srOnly, uid } from "./dom";
 import { svgIcon } from "./icons";
 import type { RoomView } from "./room-view";
 import type { SearchView } from "./search-view";
 import type { Sidebar } from "./sidebar";
+import type { Store } from "./store";
 
 const NARROW = "(max-width: 760px)";
 
 export class AppView {
   readonly el: HTMLElement;
   private readonly toggle: HTMLButtonElement;
+  private readonly roomsBadge = h("span", { class: "badge rooms-badge", "aria-hidden": "true", hidden: true });
+  private readonly roomsUnread = h("span", { id: uid("rooms-unread"), class: "sr-only" });
   private readonly searchToggle: HTMLButtonElement;
   private readonly header: HTMLElement;
   private readonly layout: HTMLElement;
@@ -23,13 +29,15 @@ export class AppView {
   private readonly listening = new AbortController();
 
   constructor(
-    user: User,
+    private readonly store: Store,
     banner: ConnectionBanner,
     private readonly sidebar: Sidebar,
     private readonly room: RoomView,
     private readonly search: SearchView,
     onLogout: () => void,
+    onHelp: () => void,
   ) {
+    const user: User = store.me;
     search.el.id = "search";
     this.searchToggle = h(
       "button",
@@ -50,10 +58,23 @@ export class AppView {
     };
     this.toggle = h(
       "button",
-      { type: "button", class: "button ghost rooms-toggle", "aria-expanded": "false", "aria-controls": "sidebar" },
+      {
+        type: "button",
+        class: "button ghost rooms-toggle",
+        "aria-expanded": "false",
+        "aria-controls": "sidebar",
+        "aria-describedby": this.roomsUnread.id,
+      },
       svgIcon("menu"),
       "Rooms",
+      this.roomsBadge,
     );
+    const help = h(
+      "button",
+      { type: "button", class: "button ghost help-button", "aria-label": "Keyboard shortcuts", title: "Keyboard shortcuts (?)" },
+      svgIcon("keyboard"),
+    );
+    help.addEventListener("click", onHelp);
     const logout = h(
       "button",
       { type: "button", class: "button ghost small logout" },
@@ -79,6 +100,7 @@ export class AppView {
         search.el,
         h("div", { class: "spacer" }),
         this.searchToggle,
+        help,
         h(
           "div",
           { class: "me" },
@@ -89,6 +111,7 @@ export class AppView {
         logout,
       ),
       banner.el,
+      this.roomsUnread,
     );
     this.header = header;
     this.layout = h("div", { class: "layout" }, sidebar.el, this.backdrop, room.el);
@@ -96,7 +119,7 @@ export class AppView {
 
     this.el.addEventListener("keydown", (e) => {
       if (e.key !== "Escape" || e.defaultPrevented) return;
-      if (this.sidebar.closeForms()) return;
+      if (this.sidebar.closeForms() || this.room.closePanels()) return;
       if (this.panelOpen()) {
         this.setPanel(false);
         this.toggle.focus();
@@ -114,6 +137,27 @@ export class AppView {
       this.setPanel(false);
       this.setSearch(false);
     });
+    store.subscribe((change) => {
+      if (change.rooms || change.current) this.renderBadge();
+    });
+    this.renderBadge();
+  }
+
+  /** What is unread outside the open room, on the Rooms button (the only way to it on a narrow screen). */
+  private renderBadge(): void {
+    const { directory, currentRoomId } = this.store;
+    let unread = 0;
+    let mentions = 0;
+    for (const room of directory.all()) {
+      if (room.id === currentRoomId) continue;
+      unread += directory.unread(room.id);
+      mentions += directory.mentions(room.id);
+    }
+    this.roomsBadge.hidden = unread === 0;
+    this.roomsBadge.classList.toggle("mention-badge", mentions > 0);
+    this.roomsBadge.dataset.count = mentions > 0 ? `@${mentions}` : unread > 99 ? "99+" : String(unread);
+    this.roomsUnread.textContent =
+      unread === 0 ? "" : `${count(unread, "unread message")} in other rooms${mentions > 0 ? `, ${count(mentions, "mention")} of you` : ""}`;
   }
 
   private searchOpen(): boolean {

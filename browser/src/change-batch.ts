@@ -10,6 +10,8 @@ export type Change = {
   members: boolean;
   contacts: boolean;
   presence: boolean;
+  /** Names the page knows of changed (which @names are highlighted as mentions). */
+  people: boolean;
   typing: boolean;
 };
 export type ChangeFlag = Exclude<keyof Change, "logs">;
@@ -40,7 +42,7 @@ export class ChangeBatch {
 
   private open(): Change {
     if (!this.batch) {
-      this.batch = { rooms: false, current: false, logs: new Map(), members: false, contacts: false, presence: false, typing: false };
+      this.batch = { rooms: false, current: false, logs: new Map(), members: false, contacts: false, presence: false, people: false, typing: false };
       queueMicrotask(() => this.flush());
     }
     return this.batch;

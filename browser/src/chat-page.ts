@@ -5,28 +5,31 @@
 // session (a refused handshake, a disconnect that will not be retried), or
 // when the server no longer speaks this page's protocol.
 import { ChatClient } from "../../common/client";
+import { Drafts } from "../../common/drafts";
+import { Outbox } from "../../common/outbox";
 import type { User } from "../../common/protocol";
 import { ReadMarkers } from "../../common/read-markers";
 import { RoomDirectory } from "../../common/room-directory";
 import { forgetSignIn, logout } from "./account";
+import { randomId } from "./dom";
+import { pageStorage } from "./local-store";
 import { createActions } from "./actions";
-import { AppView } from "./app-view";
+import { ActivityLoader } from "./activity-loader";
 import { ConnectionBanner } from "./connection-banner";
-import { ContactsPanel } from "./contacts-panel";
 import { HistoryPager } from "./history-pager";
 import { LiveAnnouncer } from "./live-announcer";
 import { Navigation } from "./navigation";
 import { Notifier } from "./notifications";
 import { keepTitle } from "./page-title";
+import { buildPageViews } from "./page-views";
 import { PeopleLoader } from "./people-loader";
+import { PeopleSuggestions } from "./people-suggestions";
 import { reportReading } from "./read-reporting";
-import { RoomView } from "./room-view";
 import { SearchView } from "./search-view";
 import { listenToServer } from "./server-events";
-import { Sidebar } from "./sidebar";
 import { Store } from "./store";
 
-/** Per call; a send that gets no ack in this time is shown as failed with a Retry button. */
+/** Per call; a message that gets no ack in this time is tried again by the outbox (the same clientId). */
 const ACK_TIMEOUT_MS = 8000;
 const ENDED = "Your session has ended. Sign in again.";
 
@@ -48,22 +51,42 @@ export function startChatPage(user: User, root: HTMLElement, onEnd: (end: PageEn
     canSend: () => client.socket.connected,
     onError: (err) => console.warn("read failed", err),
   });
-  const store = new Store(user, directory);
+  const outbox = new Outbox({
+    send: (roomId, text, clientId) => client.call("message", { roomId, text, clientId }),
+    canSend: () => client.socket.connected,
+    onStored: (message) => store.addMessages(message.roomId, [message], "live"),
+    newId: randomId,
+  });
+  // Straight from the socket, before the rooms are synced: what waited goes at once.
+  client.socket.on("connect", () => outbox.reconnected());
+  client.socket.on("disconnect", () => outbox.disconnected());
+  const drafts = new Drafts(pageStorage, user.id);
+  const store = new Store(user, directory, outbox);
   const pager = new HistoryPager(client, store);
   const people = new PeopleLoader(client, store);
-  const navigation = new Navigation(store, pager, people);
+  const navigation = new Navigation(store, pager, people, pageStorage);
   const actions = createActions({ client, store, reads, pager, people, navigation });
+
+  const activity = new ActivityLoader(client, directory);
+  const suggestions = new PeopleSuggestions(client, store);
 
   const banner = new ConnectionBanner();
   const announcer = new LiveAnnouncer();
   const notifier = new Notifier();
-  const contacts = new ContactsPanel(store, actions.contacts);
-  const sidebar = new Sidebar(store, actions.sidebar, [contacts.el, notifier.el]);
-  const roomView = new RoomView(store, actions.room, announcer.el);
   const search = new SearchView(actions.search);
-  const view = new AppView(user, banner, sidebar, roomView, search, () => void signOut());
-  navigation.hooks = { roomChosen: () => view.roomChosen(), searchDone: () => view.searchDone() };
-  root.replaceChildren(view.el);
+  const views = buildPageViews({
+    store,
+    actions,
+    suggestions,
+    drafts,
+    navigation,
+    banner,
+    announcer,
+    notifier,
+    search,
+    signOut: () => void signOut(),
+  });
+  root.replaceChildren(views.view.el);
 
   const stopTitle = keepTitle(store);
   const stopReading = reportReading(store, reads);
@@ -71,10 +94,13 @@ export function startChatPage(user: User, root: HTMLElement, onEnd: (end: PageEn
 
   let ended = false;
   client.onConnectionChange((change) => {
+    if (change.state === "retrying") {
+      banner.set("retrying", { inMs: change.delayMs, tooMany: change.error.code === "RATE_LIMITED" });
+      return;
+    }
     if (change.state === "refused") {
       if (change.error.code === "UNSUPPORTED_PROTOCOL") end({ why: "outdated", detail: change.error.message });
       else if (change.error.code === "UNAUTHORIZED") end({ why: "ended", notice: ENDED });
-      // Otherwise (too many connections) the banner keeps saying the page is not connected.
       return;
     }
     if (change.state === "disconnected") {
@@ -88,7 +114,10 @@ export function startChatPage(user: User, root: HTMLElement, onEnd: (end: PageEn
     // A read that failed while away is tried again, against the marker the new list says the server has.
     reads.reconnected();
     directory.refresh().then(
-      () => navigation.openFromAddress(),
+      () => {
+        navigation.openFromAddress();
+        activity.refresh();
+      },
       (err: unknown) => console.warn("room:list failed", err),
     );
     void people.contacts();
@@ -111,6 +140,8 @@ export function startChatPage(user: User, root: HTMLElement, onEnd: (end: PageEn
   async function signOut(): Promise<void> {
     if (ended) return;
     ended = true;
+    // What the user typed and did not send stays on this computer only for them, until they sign out.
+    drafts.clear();
     try {
       await logout();
     } catch (err) {
@@ -123,10 +154,11 @@ export function startChatPage(user: User, root: HTMLElement, onEnd: (end: PageEn
   return () => {
     ended = true;
     client.close();
+    outbox.dispose();
     banner.dispose();
     announcer.dispose();
     search.dispose();
-    view.dispose();
+    views.dispose();
     store.clearTyping();
     stopTitle();
     stopReading();

@@ -1,6 +1,7 @@
 // Per-user colours: a hue from a hash of the username, darkened until the
-// colour reaches WCAG AA (4.5:1) against the page's lightest and darkest
-// message backgrounds; white on that colour (avatars) then passes too.
+// colour reaches WCAG AA (4.5:1) against the light theme's message
+// backgrounds (white on that colour, for avatars, then passes too), and a
+// lighter one of the same hue for names on the dark theme's backgrounds.
 
 type Rgb = [number, number, number];
 
@@ -10,6 +11,12 @@ type Rgb = [number, number, number];
  * AA, so a name stays readable in every state whatever the browser blends.
  */
 const DARKEST_BACKGROUND: Rgb = [0xe8, 0xed, 0xfb];
+/**
+ * Lighter than any dark-theme background a name is drawn on (hovered,
+ * mentioning the reader, found by search: #21252d, #2a2615, #1e2944), with
+ * a margin.
+ */
+const LIGHTEST_DARK_BACKGROUND: Rgb = [0x2c, 0x33, 0x4c];
 export const AA = 4.5;
 const TARGET = AA + 0.3;
 
@@ -46,25 +53,38 @@ export function hashString(s: string): number {
   return hash >>> 0;
 }
 
-const cache = new Map<string, string>();
+/** From a start lightness, moved by `step` until the colour reads on `background`. */
+type Shade = { cache: Map<string, string>; start: number; step: number; background: Rgb };
 
-/** A stable, readable colour for a username (case-insensitive, as usernames are). */
-export function userColor(username: string): string {
+const LIGHT_THEME: Shade = { cache: new Map(), start: 0.5, step: -0.01, background: DARKEST_BACKGROUND };
+const DARK_THEME: Shade = { cache: new Map(), start: 0.6, step: 0.01, background: LIGHTEST_DARK_BACKGROUND };
+
+function shade(username: string, { cache, start, step, background }: Shade): string {
   const key = username.toLowerCase();
   const hit = cache.get(key);
   if (hit) return hit;
   const hash = hashString(key);
   const hue = hash % 360;
   const saturation = 0.55 + ((hash >>> 9) % 20) / 100;
-  let lightness = 0.5;
+  let lightness = start;
   let rgb = hslToRgb(hue, saturation, lightness);
-  while (contrast(rgb, DARKEST_BACKGROUND) < TARGET && lightness > 0.05) {
-    lightness -= 0.01;
+  while (contrast(rgb, background) < TARGET && lightness > 0.05 && lightness < 0.95) {
+    lightness += step;
     rgb = hslToRgb(hue, saturation, lightness);
   }
   const color = `rgb(${rgb[0]}, ${rgb[1]}, ${rgb[2]})`;
   cache.set(key, color);
   return color;
+}
+
+/** A stable, readable colour for a username (case-insensitive, as usernames are). */
+export function userColor(username: string): string {
+  return shade(username, LIGHT_THEME);
+}
+
+/** The same hue as userColor, light enough for a name on the dark theme's backgrounds. */
+export function userColorOnDark(username: string): string {
+  return shade(username, DARK_THEME);
 }
 
 /** The first letter of a name, for an avatar. */

@@ -1,11 +1,16 @@
-// The message box: Enter sends, Shift+Enter adds a line, Escape clears.
-// Drafts are kept per room while the page is open. While the user types it
+// The message box: Enter sends, Shift+Enter adds a line, Escape clears, Up
+// in an empty box edits the user's last message, "@" offers names
+// (mention-completer.ts). Drafts are kept per room across reloads (the
+// client core's Drafts). While the user types it
 // says so (typing:true, again every few seconds as typing goes on, since the
 // server ends the state by itself after 5 s) and stops saying so on send,
 // clear, blur or a change of room.
+import type { Drafts } from "../../common/drafts";
 import { codePointLength, FIELD_LIMITS } from "../../common/rules";
 import { h, showFormError } from "./dom";
 import { svgIcon } from "./icons";
+import { MentionCompleter } from "./mention-completer";
+import type { PeopleSuggestions } from "./people-suggestions";
 
 const AUTOSIZE_BY_CSS = typeof CSS !== "undefined" && CSS.supports("field-sizing", "content");
 /** Under the server's 5 s timeout, so that an indicator never blinks off while typing goes on. */
@@ -16,14 +21,16 @@ export class Composer {
   readonly input: HTMLTextAreaElement;
   private readonly counter = h("span", { class: "counter" });
   private readonly errorSlot = h("div", { class: "error-slot composer-error" });
-  private readonly drafts = new Map<string, string>();
   private roomId: string | null = null;
   /** The room told "typing", and when. */
   private typingIn: { roomId: string; at: number } | null = null;
+  private readonly mentions: MentionCompleter;
 
   constructor(
+    private readonly drafts: Drafts,
     private readonly onSend: (roomId: string, text: string) => void,
-    private readonly onTyping: (roomId: string, typing: boolean) => void = () => {},
+    private readonly onTyping: (roomId: string, typing: boolean) => void,
+    { suggestions, editLast }: { suggestions: PeopleSuggestions; editLast: () => boolean },
   ) {
     this.input = h("textarea", {
       id: "composer-input",
@@ -32,10 +39,12 @@ export class Composer {
       enterkeyhint: "send",
       "aria-describedby": "composer-help",
     });
+    this.mentions = new MentionCompleter(this.input, suggestions, () => this.roomId, () => this.edited());
     this.el = h(
       "form",
       { class: "composer", novalidate: true },
       h("label", { for: this.input.id, class: "sr-only" }, "Message"),
+      this.mentions.list.el,
       h(
         "div",
         { class: "composer-box" },
@@ -50,7 +59,7 @@ export class Composer {
       h(
         "div",
         { class: "composer-foot" },
-        h("span", { id: "composer-help", class: "hint" }, "Enter to send · Shift+Enter for a new line · Esc to clear"),
+        h("span", { id: "composer-help", class: "hint" }, "Enter to send · Shift+Enter for a new line · @ to mention · ? for shortcuts"),
         this.counter,
       ),
       this.errorSlot,
@@ -60,19 +69,23 @@ export class Composer {
       this.submit();
     });
     this.input.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      if (this.mentions.key(e)) return;
+      if (e.key === "ArrowUp" && this.input.value === "" && !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
+        if (editLast()) e.preventDefault();
+      } else if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
         e.preventDefault();
         this.submit();
       } else if (e.key === "Escape" && (this.input.value !== "" || this.errorSlot.childElementCount > 0)) {
         e.preventDefault();
         e.stopPropagation();
         this.setValue("");
+        if (this.roomId !== null) this.drafts.set(this.roomId, "");
         showFormError(this.errorSlot, null);
       }
     });
     this.input.addEventListener("input", () => {
-      this.changed();
-      this.noteTyping();
+      this.edited();
+      this.mentions.update();
     });
     this.input.addEventListener("blur", () => this.stopTyping());
   }
@@ -80,11 +93,18 @@ export class Composer {
   /** Switches to a room's draft (or disables the box when no room is open). */
   setRoom(roomId: string | null, placeholder: string): void {
     this.stopTyping();
-    if (this.roomId !== null) this.drafts.set(this.roomId, this.input.value);
+    this.mentions.close();
     this.roomId = roomId;
     this.input.placeholder = placeholder;
     this.setValue(roomId === null ? "" : (this.drafts.get(roomId) ?? ""));
     showFormError(this.errorSlot, null);
+  }
+
+  /** The text changed (typed, or a completion went in). */
+  private edited(): void {
+    this.changed();
+    this.noteTyping();
+    if (this.roomId !== null) this.drafts.set(this.roomId, this.input.value);
   }
 
   focus(): void {
@@ -102,7 +122,7 @@ export class Composer {
     this.stopTyping();
     this.onSend(this.roomId, text);
     this.setValue("");
-    this.drafts.delete(this.roomId);
+    this.drafts.set(this.roomId, "");
     this.focus();
   }
 

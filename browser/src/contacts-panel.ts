@@ -1,11 +1,15 @@
 // The contacts panel (a labelled section below the rooms): the user's own
 // list of people with online dots, updated live by presence events. A
 // contact's button opens the direct message with them; another removes them;
-// a form adds someone by username.
+// the "+" by the heading opens a form that adds someone by username (with
+// suggestions). An error shown here goes when another room is opened.
 import type { Contact } from "../../common/protocol";
 import { h, setChildren, showFormError, uid } from "./dom";
+import { formToggle } from "./form-toggle";
 import { svgIcon } from "./icons";
+import type { PeopleSuggestions } from "./people-suggestions";
 import { avatarWithPresence, presenceText } from "./presence-avatar";
+import { groupHeading } from "./sidebar";
 import type { Change, Store } from "./store";
 import { UsernameForm } from "./username-form";
 
@@ -19,16 +23,19 @@ export type ContactActions = {
 export class ContactsPanel {
   readonly el: HTMLElement;
   private readonly list = h("ul", { class: "contact-list", role: "list" });
-  private readonly empty = h("p", { class: "empty" }, "No contacts yet. Add people to see when they are online.");
+  private readonly empty = h("p", { class: "empty" }, "No contacts yet. Press + to add people and see when they are online.");
   private readonly loading = h("p", { class: "empty" }, h("span", { class: "spinner", "aria-hidden": "true" }), "Loading contacts…");
   private readonly error = h("div", { class: "error-slot" });
   /** Where focus goes when the entry that had it is removed. */
-  private readonly input: HTMLInputElement;
+  private readonly input: HTMLElement;
   private signature = "";
+  private shownRoom: string | null = null;
+  private readonly form: UsernameForm;
 
   constructor(
     private readonly store: Store,
     private readonly actions: ContactActions,
+    suggestions: PeopleSuggestions,
   ) {
     const headingId = uid("contacts-heading");
     const form = new UsernameForm({
@@ -38,19 +45,21 @@ export class ContactsPanel {
       formClass: "panel-form compact",
       empty: "Type a username.",
       self: { username: store.me.username, text: "That’s you! Add someone else." },
-      submit: (username) => actions.add(username),
+      suggest: { people: suggestions, roomId: () => store.currentRoomId },
+      submit: (username) => actions.add(username).then(() => toggle.close(true)),
     });
-    this.input = form.input;
+    const toggle = formToggle(form.el, () => form.input, { label: "Add a contact" });
+    this.form = form;
+    this.input = toggle.button;
     this.el = h(
       "section",
       { class: "group contacts", "aria-labelledby": headingId },
-      // Like the rooms panel's group titles: a level-2 heading that is not an <h2> (the room title's).
-      h("div", { id: headingId, class: "group-title", role: "heading", "aria-level": 2 }, "Contacts"),
+      h("div", { class: "group-head" }, groupHeading("Contacts", headingId), toggle.button),
+      form.el,
       this.loading,
       this.list,
       this.empty,
       this.error,
-      form.el,
     );
     this.list.addEventListener("click", (e) => {
       const target = e.target as Element;
@@ -71,17 +80,22 @@ export class ContactsPanel {
   }
 
   private onChange(change: Change): void {
+    if (change.current && this.store.currentRoomId !== this.shownRoom) {
+      this.shownRoom = this.store.currentRoomId;
+      showFormError(this.error, null);
+      this.form.reset();
+    }
     if (change.contacts || change.presence) this.render();
   }
 
   private render(): void {
-    const { list, error } = this.store.contacts;
+    const { list, error } = this.store.people.contacts;
     const sorted = [...(list ?? [])].sort(
       (a, b) =>
-        Number(this.store.isOnline(b)) - Number(this.store.isOnline(a)) ||
+        Number(this.online(b)) - Number(this.online(a)) ||
         a.username.localeCompare(b.username, undefined, { sensitivity: "base" }),
     );
-    const signature = JSON.stringify([list === null, error, sorted.map((c) => [c.id, c.username, this.store.isOnline(c)])]);
+    const signature = JSON.stringify([list === null, error, sorted.map((c) => [c.id, c.username, this.online(c)])]);
     if (signature === this.signature) return;
     this.signature = signature;
     this.loading.hidden = list !== null || error !== null;
@@ -93,8 +107,12 @@ export class ContactsPanel {
     if (refocus !== null) this.list.querySelector<HTMLElement>(`[data-message-user="${CSS.escape(refocus)}"]`)?.focus();
   }
 
+  private online(contact: Contact): boolean {
+    return this.store.people.isOnline(contact) ?? false;
+  }
+
   private entry(contact: Contact): HTMLLIElement {
-    const online = this.store.isOnline(contact);
+    const online = this.online(contact);
     return h(
       "li",
       { class: "contact", "data-user-id": contact.id, "data-online": String(online) },
@@ -102,7 +120,7 @@ export class ContactsPanel {
         "button",
         { type: "button", class: "contact-item", "data-message-user": contact.username, title: `Message ${contact.username}` },
         avatarWithPresence(contact.username, online),
-        h("span", { class: "contact-name" }, contact.username),
+        h("bdi", { class: "contact-name" }, contact.username),
         presenceText(online),
       ),
       h(

@@ -10,7 +10,7 @@ export function shortReason(err: unknown): string {
     case "NETWORK":
       return "no answer from the server";
     case "RATE_LIMITED":
-      return "you are sending too fast";
+      return "too many requests just now";
     case "FORBIDDEN":
       return "you are not a member of this room";
     case "BAD_REQUEST":

@@ -1,4 +1,5 @@
-// Times, days and message text (links, mentions) for display.
+// Times, days and message text (links, mentions) for display, and names
+// isolated for bidirectional text where they go into plain strings.
 import { mentionSpans } from "../../common/mentions";
 import { clockTime } from "../../common/wording";
 import { h } from "./dom";
@@ -41,14 +42,32 @@ export function fullTime(ms: number): string {
   return new Date(ms).toLocaleString(undefined, { dateStyle: "full", timeStyle: "short" });
 }
 
+/**
+ * A name set inside a plain string (a title, a placeholder, a question)
+ * between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: a right-to-left
+ * name, or one ending in digits, cannot then reorder the words around it.
+ * (In elements, names go in <bdi> instead.)
+ */
+export function isolate(name: string): string {
+  return `\u2068${name}\u2069`;
+}
+
+/** Whether a @name is someone's (the page knows of them): only those are highlighted as mentions. */
+export type KnowsUser = (username: string) => boolean;
+
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}'"]+$/;
 
-/** Plain text with each @mention (as the client core finds them) in a span.mention, ".self" when it names the reader. */
-function mentionNodes(text: string, me: string | null): Node[] {
+/**
+ * Plain text with each @mention of a real user (as the client core finds
+ * them, `knows` says who is real) in a span.mention, ".self" when it names
+ * the reader; an @name nobody has stays plain text.
+ */
+function mentionNodes(text: string, me: string | null, knows: KnowsUser): Node[] {
   const nodes: Node[] = [];
   let last = 0;
   for (const { start, end, username } of mentionSpans(text)) {
+    if (!knows(username)) continue;
     if (start > last) nodes.push(document.createTextNode(text.slice(last, start)));
     const mine = me !== null && username.toLowerCase() === me.toLowerCase();
     nodes.push(h("span", { class: mine ? "mention self" : "mention" }, `@${username}`));
@@ -62,7 +81,7 @@ function mentionNodes(text: string, me: string | null): Node[] {
  * Message text as nodes: plain text nodes, http(s) URLs as links, @mentions
  * in spans. The concatenated textContent is exactly the original text.
  */
-export function messageTextNodes(text: string, me: string | null = null): Node[] {
+export function messageTextNodes(text: string, me: string | null = null, knows: KnowsUser = () => true): Node[] {
   const nodes: Node[] = [];
   let last = 0;
   for (const match of text.matchAll(URL_PATTERN)) {
@@ -70,12 +89,19 @@ export function messageTextNodes(text: string, me: string | null = null): Node[]
     const trailing = TRAILING_PUNCTUATION.exec(url)?.[0] ?? "";
     if (trailing) url = url.slice(0, -trailing.length);
     const start = match.index;
-    if (start > last) nodes.push(...mentionNodes(text.slice(last, start), me));
+    if (start > last) nodes.push(...mentionNodes(text.slice(last, start), me, knows));
     nodes.push(h("a", { href: url, target: "_blank", rel: "noopener noreferrer nofollow" }, url));
     last = start + url.length;
   }
-  if (last < text.length) nodes.push(...mentionNodes(text.slice(last), me));
+  if (last < text.length) nodes.push(...mentionNodes(text.slice(last), me, knows));
   return nodes;
+}
+
+/** The @names of a text that `knows` recognises, for telling when a message must be redrawn. */
+export function knownMentions(text: string, knows: KnowsUser): string[] {
+  return mentionSpans(text)
+    .map((s) => s.username.toLowerCase())
+    .filter((name) => knows(name));
 }
 
 /** Case and accents folded, as the server's search compares words. */

@@ -23,8 +23,14 @@ function roomStart(room: Room): HTMLElement {
     dm
       ? avatar(room.name, "avatar large")
       : h("span", { class: "log-start-icon", "aria-hidden": "true" }, svgIcon(room.kind === "private" ? "lock" : "hash", "icon big")),
-    h("p", { class: "log-start-title" }, roomLabel(room)),
-    h("p", {}, dm ? `This is the beginning of your conversation with ${room.name}.` : `This is the very beginning of ${roomLabel(room)}.`),
+    h("p", { class: "log-start-title" }, h("bdi", {}, roomLabel(room))),
+    h(
+      "p",
+      {},
+      ...(dm
+        ? ["This is the beginning of your conversation with ", h("bdi", {}, room.name), ". Say hello!"]
+        : ["This is the very beginning of ", h("bdi", {}, roomLabel(room)), `. ${room.kind === "private" ? "Add people with the button above, then say hello." : "Say hello!"}`]),
+    ),
   );
 }
 

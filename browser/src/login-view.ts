@@ -1,22 +1,43 @@
-// The sign-in screen: one form, two actions (sign in, create account).
-// Errors appear in a role="alert" paragraph right under the fields.
+// The sign-in card, in one of two modes, each with its own heading and its
+// own single submit button, so Enter always means what the card says: "Sign
+// in" (username, password), or "Create your account" (username, password,
+// the password again). A browser where nobody has signed in yet starts with
+// creating an account; a button under the form switches, keeping what was
+// typed. The password can be shown. Errors appear in a role="alert"
+// paragraph right under the fields; a failed sign-in points to creating an
+// account.
+import { ChatError, errorCode } from "../../common/chat-error";
 import type { User } from "../../common/protocol";
 import { codePointLength, USERNAME_PATTERN } from "../../common/rules";
-import { ChatError, errorCode } from "../../common/chat-error";
-import { authenticate } from "./account";
+import { authenticate, hadAccountHere } from "./account";
 import { h, showFormError } from "./dom";
+import { passwordField } from "./password-field";
+
+type Mode = "login" | "register";
 
 const MESSAGES = {
   network: "Can’t reach the server. Check your connection and try again.",
   taken: "That username is taken. Choose another one, or sign in.",
-  wrongPair: "Wrong username or password.",
+  wrongPair: "Wrong username or password. New here? Create an account instead.",
   locked: "Too many failed attempts. Wait a few minutes, then try again.",
   missing: "Enter your username and password.",
   badUsername: "Usernames are 3–32 characters: letters, digits, and _ . -",
   badPassword: "Passwords need at least 8 characters (at most 256).",
+  mismatch: "The two passwords are not the same. Type the password again.",
 };
 
-function describe(err: unknown, mode: "login" | "register"): string {
+const TEXT: Record<Mode, { heading: string; submit: string; hint: string; other: string; otherLead: string }> = {
+  login: { heading: "Sign in", submit: "Sign in", hint: "", other: "Create an account", otherLead: "New here?" },
+  register: {
+    heading: "Create your account",
+    submit: "Create account",
+    hint: "Choose a username (3–32 letters, digits, _ . -) and a password of at least 8 characters.",
+    other: "Sign in instead",
+    otherLead: "Already have an account?",
+  },
+};
+
+function describe(err: unknown, mode: Mode): string {
   switch (errorCode(err)) {
     case "NETWORK":
       return MESSAGES.network;
@@ -35,6 +56,7 @@ function describe(err: unknown, mode: "login" | "register"): string {
 }
 
 export function loginView(onSignedIn: (user: User) => void, notice: string | null = null): HTMLElement {
+  let mode: Mode = hadAccountHere() ? "login" : "register";
   const username = h("input", {
     id: "login-username",
     name: "username",
@@ -46,36 +68,53 @@ export function loginView(onSignedIn: (user: User) => void, notice: string | nul
     maxlength: 32,
     "aria-describedby": "login-hint",
   });
-  const password = h("input", {
-    id: "login-password",
-    name: "password",
-    type: "password",
-    autocomplete: "current-password",
-    required: true,
-    "aria-describedby": "login-hint",
-  });
+  const password = passwordField("login-password", "Password", true);
+  const confirm = passwordField("login-confirm", "Confirm password");
+  password.alsoShows(confirm.input);
+  confirm.input.autocomplete = "new-password";
+  const heading = h("h1", {});
+  const hint = h("p", { id: "login-hint", class: "hint" });
   const errorSlot = h("div", { class: "error-slot" });
-  const signIn = h("button", { type: "submit", class: "button primary", value: "login" }, "Sign in");
-  const create = h("button", { type: "submit", class: "button secondary", value: "register" }, "Create account");
+  const submit = h("button", { type: "submit", class: "button primary" });
+  const otherLead = h("span", {});
+  const other = h("button", { type: "button", class: "link-button" });
   const form = h(
     "form",
     { class: "auth-form", novalidate: true },
     h("div", { class: "field" }, h("label", { for: username.id }, "Username"), username),
-    h("div", { class: "field" }, h("label", { for: password.id }, "Password"), password),
+    password.el,
+    confirm.el,
     errorSlot,
-    h("div", { class: "auth-actions" }, signIn, create),
-    h(
-      "p",
-      { id: "login-hint", class: "hint" },
-      "New here? Choose a username and a password of at least 8 characters, then Create account.",
-    ),
+    h("div", { class: "auth-actions" }, submit),
+    hint,
   );
+
+  const setMode = (next: Mode) => {
+    mode = next;
+    const text = TEXT[mode];
+    heading.textContent = text.heading;
+    submit.textContent = text.submit;
+    hint.textContent = text.hint;
+    hint.hidden = text.hint === "";
+    otherLead.textContent = `${text.otherLead} `;
+    other.textContent = text.other;
+    confirm.el.hidden = mode === "login";
+    password.input.autocomplete = mode === "login" ? "current-password" : "new-password";
+    document.title = `${text.heading} · Chat`;
+  };
+  setMode(mode);
+  other.addEventListener("click", () => {
+    setMode(mode === "login" ? "register" : "login");
+    showFormError(errorSlot, null);
+    setInvalid(null);
+    (username.value ? password.input : username).focus();
+  });
 
   if (notice) showFormError(errorSlot, notice);
 
   let busy = false;
   const setInvalid = (field: HTMLInputElement | null) => {
-    for (const input of [username, password]) {
+    for (const input of [username, password.input, confirm.input]) {
       if (input === field) input.setAttribute("aria-invalid", "true");
       else input.removeAttribute("aria-invalid");
     }
@@ -84,16 +123,17 @@ export function loginView(onSignedIn: (user: User) => void, notice: string | nul
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (busy) return;
-    const submitter = (event as SubmitEvent).submitter;
-    const mode = submitter === create ? "register" : "login";
-    const credentials = { username: username.value.trim(), password: password.value };
+    const submitted = mode;
+    const credentials = { username: username.value.trim(), password: password.input.value };
+    const registering = submitted === "register";
+    const length = codePointLength(credentials.password);
 
     let problem: [string, HTMLInputElement] | null = null;
     if (!credentials.username) problem = [MESSAGES.missing, username];
-    else if (!credentials.password) problem = [MESSAGES.missing, password];
-    else if (mode === "register" && !USERNAME_PATTERN.test(credentials.username)) problem = [MESSAGES.badUsername, username];
-    else if (mode === "register" && (codePointLength(credentials.password) < 8 || codePointLength(credentials.password) > 256))
-      problem = [MESSAGES.badPassword, password];
+    else if (!credentials.password) problem = [MESSAGES.missing, password.input];
+    else if (registering && !USERNAME_PATTERN.test(credentials.username)) problem = [MESSAGES.badUsername, username];
+    else if (registering && (length < 8 || length > 256)) problem = [MESSAGES.badPassword, password.input];
+    else if (registering && confirm.input.value !== credentials.password) problem = [MESSAGES.mismatch, confirm.input];
     if (problem) {
       setInvalid(problem[1]);
       showFormError(errorSlot, problem[0]);
@@ -105,16 +145,16 @@ export function loginView(onSignedIn: (user: User) => void, notice: string | nul
     form.setAttribute("aria-busy", "true");
     showFormError(errorSlot, null);
     setInvalid(null);
-    authenticate(mode, credentials).then(
+    authenticate(submitted, credentials).then(
       (user) => onSignedIn(user),
       (err: unknown) => {
         busy = false;
         form.removeAttribute("aria-busy");
-        showFormError(errorSlot, describe(err, mode));
+        showFormError(errorSlot, describe(err, submitted));
         const code = errorCode(err);
         if (code === "UNAUTHORIZED" || code === "BAD_REQUEST") {
-          password.select();
-          password.focus();
+          password.input.select();
+          password.input.focus();
         } else if (code === "CONFLICT") {
           setInvalid(username);
           username.select();
@@ -131,9 +171,10 @@ export function loginView(onSignedIn: (user: User) => void, notice: string | nul
       "div",
       { class: "auth-card" },
       h("p", { class: "auth-brand" }, h("span", { class: "logo", "aria-hidden": "true" }, "#"), "Chat"),
-      h("h1", {}, "Sign in"),
+      heading,
       h("p", { class: "auth-intro" }, "Talk with your team in public rooms, private rooms and direct messages."),
       form,
+      h("p", { class: "auth-switch" }, otherLead, other),
     ),
   );
   queueMicrotask(() => username.focus());

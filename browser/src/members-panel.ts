@@ -1,14 +1,16 @@
 // Who is in the open room (room:members), online first, each with an online
-// dot and its text alternative. Shown beside the log on wide screens and over
-// it on narrow ones; the room header's "Members" button toggles it.
-import type { Contact } from "../../common/protocol";
+// dot and its text alternative (a visitor of a public room is not told who
+// is online: then no dots at all). Shown beside the log on wide screens and
+// over it on narrow ones; the room header's "Members" button toggles it.
+import type { RoomMember } from "../../common/protocol";
 import { count } from "../../common/wording";
 import { h, setChildren, uid } from "./dom";
 import { avatarWithPresence, presenceText } from "./presence-avatar";
 import type { Store } from "./store";
 
-const byPresenceThenName = (store: Store) => (a: Contact, b: Contact) =>
-  Number(store.isOnline(b)) - Number(store.isOnline(a)) || a.username.localeCompare(b.username, undefined, { sensitivity: "base" });
+const byPresenceThenName = (store: Store) => (a: RoomMember, b: RoomMember) =>
+  Number(store.people.isOnline(b) ?? false) - Number(store.people.isOnline(a) ?? false) ||
+  a.username.localeCompare(b.username, undefined, { sensitivity: "base" });
 
 export class MembersPanel {
   readonly el: HTMLElement;
@@ -36,18 +38,18 @@ export class MembersPanel {
 
   /** How many members the open room has, once known. */
   count(roomId: string | null): number | null {
-    return roomId === null ? null : (this.store.members(roomId)?.list?.length ?? null);
+    return roomId === null ? null : (this.store.people.members(roomId)?.list?.length ?? null);
   }
 
   render(roomId: string | null): void {
-    const entry = roomId === null ? undefined : this.store.members(roomId);
+    const entry = this.store.people.members(roomId);
     const list = entry?.list ?? null;
     const sorted = list ? [...list].sort(byPresenceThenName(this.store)) : [];
     const signature = JSON.stringify([
       roomId,
       entry?.loading,
       entry?.error,
-      sorted.map((m) => [m.id, m.username, this.store.isOnline(m)]),
+      sorted.map((m) => [m.id, m.username, this.store.people.isOnline(m)]),
     ]);
     if (signature === this.signature) return;
     this.signature = signature;
@@ -68,18 +70,19 @@ export class MembersPanel {
       return;
     }
     this.note.hidden = true;
-    const online = sorted.filter((m) => this.store.isOnline(m)).length;
-    this.summary.textContent = `${count(list.length, "member")} · ${online} online`;
+    const told = sorted.some((m) => m.id !== this.store.me.id && this.store.people.isOnline(m) !== undefined);
+    const online = sorted.filter((m) => this.store.people.isOnline(m)).length;
+    this.summary.textContent = told || sorted.length <= 1 ? `${count(list.length, "member")} · ${online} online` : count(list.length, "member");
     setChildren(
       this.list,
       ...sorted.map((m) => {
-        const on = this.store.isOnline(m);
+        const on = this.store.people.isOnline(m);
         const me = m.id === this.store.me.id;
         return h(
           "li",
-          { class: "member", "data-user-id": m.id, "data-online": String(on) },
+          { class: "member", "data-user-id": m.id, "data-online": on === undefined ? null : String(on) },
           avatarWithPresence(m.username, on),
-          h("span", { class: "member-name" }, m.username),
+          h("bdi", { class: "member-name" }, m.username),
           me ? h("span", { class: "member-you" }, "(you)") : null,
           presenceText(on),
         );

@@ -1,14 +1,17 @@
 // One message in the log: the sender's avatar (or, continuing a run, the
-// time on hover), name and time, the text with links and mentions, "edited",
-// and its state: sending, failed with Retry, deleted. The user's own stored
-// messages get Edit and Delete (on hover or focus), the editor in place of
-// the text while editing, and the delete confirmation under it.
+// time: on hover, always on a narrow screen), name and time, the text (its
+// direction its own: dir="auto") with links and mentions of real users,
+// "edited", and its state: sending, waiting for the connection, failed with
+// Retry, deleted. The user's own stored messages get Edit and Delete (on
+// hover or focus; tapped on a narrow screen), the editor in place of the
+// text while editing, and the delete confirmation under it.
 import type { User } from "../../common/protocol";
 import { mentionsUser } from "../../common/mentions";
 import { avatar } from "./avatar";
-import { userColor } from "./colors";
+import { userColor, userColorOnDark } from "./colors";
 import { h, setChildren } from "./dom";
-import { fullTime, hhmm, messageTextNodes, timeElement } from "./format";
+import { shortReason } from "./error-texts";
+import { fullTime, hhmm, knownMentions, messageTextNodes, timeElement, type KnowsUser } from "./format";
 import { svgIcon } from "./icons";
 import type { MessageItem } from "./timeline";
 
@@ -16,6 +19,8 @@ import type { MessageItem } from "./timeline";
 export type MessageContext = {
   me: User;
   highlightSeq: number | null;
+  /** Whether an @name is a real user's. */
+  knows: KnowsUser;
   editorFor(messageId: string): HTMLFormElement | null;
   confirmation(messageId: string): [boolean, string | null] | null;
   confirmationGroup(messageId: string): HTMLElement | null;
@@ -28,7 +33,8 @@ export function messageSignature(item: MessageItem, ctx: MessageContext): string
   return JSON.stringify([
     item.grouped,
     m ? [m.id, m.seq, m.text, m.deleted, m.editedAt, m.createdAt] : null,
-    p ? [p.status, p.error, p.text] : null,
+    p ? [p.status, p.error?.code ?? null, p.text] : null,
+    knownMentions(m ? m.text : (p?.text ?? ""), ctx.knows),
     m !== null && ctx.highlightSeq === m.seq,
     m !== null && ctx.editorFor(m.id) !== null,
     m !== null ? ctx.confirmation(m.id) : null,
@@ -45,7 +51,8 @@ const actionButton = (action: "edit" | "delete", id: string, label: string) =>
 export function fillMessage(el: HTMLElement, item: MessageItem, ctx: MessageContext): void {
   const m = item.message;
   const p = item.pending;
-  const status = p ? p.status : "sent";
+  // Waiting for the connection is still sending, as far as the reader is concerned; the status line says which.
+  const status = p ? (p.status === "failed" ? "failed" : "sending") : "sent";
   const mine = item.senderId === ctx.me.id;
   const mentionsMe = m !== null && mentionsUser(m, ctx.me);
   el.className =
@@ -67,8 +74,9 @@ export function fillMessage(el: HTMLElement, item: MessageItem, ctx: MessageCont
   }
 
   const time = timeElement(item.at);
-  const sender = h("span", { class: "sender" }, item.senderName);
+  const sender = h("bdi", { class: "sender" }, item.senderName);
   sender.style.setProperty("--user-color", userColor(item.senderName));
+  sender.style.setProperty("--user-color-dark", userColorOnDark(item.senderName));
   const parts: (Node | null)[] = [h("div", { class: item.grouped ? "msg-meta sr-only" : "msg-meta" }, sender, " ", time)];
   const editor = m !== null ? ctx.editorFor(m.id) : null;
   if (m?.deleted) {
@@ -80,8 +88,8 @@ export function fillMessage(el: HTMLElement, item: MessageItem, ctx: MessageCont
     parts.push(
       h(
         "div",
-        { class: "text-row" },
-        h("span", { class: "text" }, ...messageTextNodes(m ? m.text : (p?.text ?? ""), ctx.me.username)),
+        { class: "text-row", dir: "auto" },
+        h("span", { class: "text" }, ...messageTextNodes(m ? m.text : (p?.text ?? ""), ctx.me.username, ctx.knows)),
         m?.editedAt ? h("span", { class: "edited", title: `Edited ${fullTime(m.editedAt)}` }, " (edited)") : null,
       ),
     );
@@ -91,14 +99,15 @@ export function fillMessage(el: HTMLElement, item: MessageItem, ctx: MessageCont
     parts.push(h("div", { class: "msg-actions" }, actionButton("edit", m.id, "Edit"), actionButton("delete", m.id, "Delete")));
   }
   if (status === "sending") {
-    parts.push(h("div", { class: "msg-status" }, h("span", { class: "spinner", "aria-hidden": "true" }), "Sending…"));
+    const text = p?.status === "waiting" ? "Waiting for the connection…" : "Sending…";
+    parts.push(h("div", { class: "msg-status" }, h("span", { class: "spinner", "aria-hidden": "true" }), text));
   } else if (status === "failed" && p) {
     parts.push(
       h(
         "div",
         { class: "msg-status failed" },
         svgIcon("alert"),
-        h("span", {}, `Not sent${p.error ? `: ${p.error}` : "."}`),
+        h("span", {}, `Not sent${p.error ? `: ${shortReason(p.error)}` : "."}`),
         h("button", { type: "button", class: "button secondary small", "data-retry": p.clientId }, svgIcon("retry"), "Retry"),
       ),
     );

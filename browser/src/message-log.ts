@@ -6,18 +6,21 @@
 // found by search is marked and scrolled to; newer pages then load as the
 // reader scrolls down. The user's own messages are edited in place
 // (message-editor.ts) and deleted after a confirmation (delete-confirmation.ts).
-import { h, setChildren } from "./dom";
-import { dayLabel, timeElement } from "./format";
+// A room opened with unread messages shows where they begin (unread-jump.ts),
+// and opens there when they would not fit on one screen. On a narrow screen
+// a message's Edit and Delete show once it is tapped.
+import { h } from "./dom";
 import { svgIcon } from "./icons";
 import { reconcile, type KeyedView } from "./keyed-list";
 import { DeleteConfirmation } from "./delete-confirmation";
 import { LogEdges } from "./log-edges";
+import { fillMarker, markerSignature } from "./log-markers";
 import { MessageEditor } from "./message-editor";
 import { fillMessage, messageSignature, type MessageContext } from "./message-item";
 import { ScrollAnchor } from "./scroll-anchor";
+import { UnreadJump } from "./unread-jump";
 import type { LoadWhat, LogCause, Store } from "./store";
 import { buildTimeline, type TimelineItem } from "./timeline";
-import { systemEventText } from "../../common/wording";
 
 export type LogActions = {
   retry(roomId: string, clientId: string): void;
@@ -48,8 +51,11 @@ export class MessageLog {
   private readonly confirmation: DeleteConfirmation;
   private readonly view: KeyedView<TimelineItem>;
   private readonly context: MessageContext;
+  private readonly unreadJump: UnreadJump;
   private roomId: string | null = null;
   private forceBottom = false;
+  /** The room was just opened: its first page may open at the "New messages" line instead of the bottom. */
+  private opening = false;
 
   constructor(
     private readonly store: Store,
@@ -58,7 +64,10 @@ export class MessageLog {
     private readonly refocus: () => void,
   ) {
     this.log.append(this.edges.top, this.items, this.edges.bottom);
-    this.el = h("div", { class: "log-wrap" }, this.log, this.jump);
+    this.unreadJump = new UnreadJump(this.log, this.items, (seq) => {
+      if (this.roomId !== null) actions.loadWindow(this.roomId, seq);
+    });
+    this.el = h("div", { class: "log-wrap" }, this.log, this.unreadJump.el, this.jump);
     this.anchor = new ScrollAnchor(this.log, () => this.roomId !== null);
     const rerender = () => this.render(new Set(["update"]));
     const focusButton = (selector: string) => this.items.querySelector<HTMLButtonElement>(selector)?.focus({ preventScroll: true });
@@ -80,6 +89,7 @@ export class MessageLog {
     this.context = {
       me: store.me,
       highlightSeq: null,
+      knows: (username) => store.people.knows(username),
       editorFor: (id) => this.editor.formFor(id),
       confirmation: (id) => this.confirmation.state(id),
       confirmationGroup: (id) => {
@@ -89,9 +99,9 @@ export class MessageLog {
     };
     this.view = {
       key: (item) => item.key,
-      signature: (item) => (item.kind === "day" ? `day:${dayLabel(item.at)}` : item.kind === "system" ? "system" : messageSignature(item, this.context)),
+      signature: (item) => (item.kind === "message" ? messageSignature(item, this.context) : markerSignature(item)),
       create: () => h("div"),
-      fill: (item, el) => this.fill(item, el),
+      fill: (item, el) => (item.kind === "message" ? fillMessage(el, item, this.context) : fillMarker(item, el)),
     };
     this.log.addEventListener("scroll", () => this.onScroll(), { passive: true });
     this.log.addEventListener("click", (e) => this.onClick(e.target as Element));
@@ -114,8 +124,21 @@ export class MessageLog {
     this.editor.drop();
     this.confirmation.drop();
     this.forceBottom = true;
+    this.opening = true;
     this.jump.hidden = true;
+    this.unreadJump.reset();
     this.render(new Set());
+  }
+
+  /** Up in an empty composer: edits the user's last message shown; false when there is none. */
+  editLast(): boolean {
+    if (this.roomId === null) return false;
+    const mine = this.store.log(this.roomId).messages.filter((m) => m.sender.id === this.store.me.id && !m.deleted);
+    const last = mine[mine.length - 1];
+    if (!last) return false;
+    this.confirmation.drop();
+    this.editor.start(last.id);
+    return true;
   }
 
   /** The user sent something: show it, whatever they were reading. */
@@ -141,7 +164,7 @@ export class MessageLog {
 
     this.edges.render(log, this.store.room(roomId), this.store.hasOlder(roomId));
     this.context.highlightSeq = log.highlightSeq;
-    reconcile(this.items, buildTimeline(log, this.store.me), this.view);
+    reconcile(this.items, buildTimeline(log, this.store.unsent(roomId), this.store.me), this.view);
     if (editorHadFocus) this.editor.refocus();
 
     if (log.scrollToSeq !== null) {
@@ -156,9 +179,17 @@ export class MessageLog {
         this.store.scrolledToFound(roomId);
       }
     } else if (this.forceBottom) {
-      this.scrollToBottom();
+      const line = this.opening && log.newestLoaded ? this.unreadJump.line() : null;
+      // Where the line stands in the log's content, and whether what is under it fits on one screen.
+      const lineAt = line ? line.getBoundingClientRect().top - this.log.getBoundingClientRect().top + this.log.scrollTop : 0;
+      if (line && this.log.scrollHeight - lineAt > this.log.clientHeight) {
+        // More unread than fits on one screen: start reading at the first of them.
+        this.unreadJump.scrollToLine(line);
+      } else {
+        this.scrollToBottom();
+      }
       // Stay pinned until the newest page is in (it may arrive after the first render).
-      if (log.newestLoaded || log.loadError) this.forceBottom = false;
+      if (log.newestLoaded || log.loadError) this.forceBottom = this.opening = false;
     } else if (causes.has("older") && !wasAtBottom) {
       // Older messages went in above: keep what the reader sees where it was.
       this.anchor.keepFromBottom(fromBottom);
@@ -172,22 +203,11 @@ export class MessageLog {
     this.afterMove();
   }
 
-  private fill(item: TimelineItem, el: HTMLElement): void {
-    if (item.kind === "message") return fillMessage(el, item, this.context);
-    if (item.kind === "day") {
-      el.className = "day";
-      setChildren(el, h("span", {}, dayLabel(item.at)));
-    } else {
-      el.className = "system";
-      el.setAttribute("data-system", item.event.type);
-      setChildren(el, h("span", { class: "system-text" }, systemEventText(item.event)), " ", timeElement(item.at));
-    }
-  }
-
   private onClick(target: Element): void {
     const roomId = this.roomId;
     const data = target.closest<HTMLButtonElement>("button")?.dataset;
-    if (roomId === null || !data) return;
+    if (roomId === null) return;
+    if (!data) return this.select(target);
     if (data.retry !== undefined) {
       this.forceBottom = this.anchor.isAtBottom();
       this.actions.retry(roomId, data.retry);
@@ -210,6 +230,19 @@ export class MessageLog {
     } else if (data.deleteCancel !== undefined) {
       this.confirmation.cancel(data.deleteCancel);
     }
+  }
+
+  /**
+   * A tap on a message (not on a link or button) selects it, which shows its
+   * actions on a narrow screen, where there is no hover; another tap, or one
+   * elsewhere, deselects it.
+   */
+  private select(target: Element): void {
+    if (target.closest("a, textarea, input")) return;
+    const message = target.closest<HTMLElement>("[data-message]");
+    const before = this.items.querySelector<HTMLElement>("[data-selected]");
+    before?.removeAttribute("data-selected");
+    if (message && message !== before) message.setAttribute("data-selected", "");
   }
 
   // ------------------------------------------------------------ scrolling
@@ -249,8 +282,14 @@ export class MessageLog {
     this.anchor.note();
     this.updateJump();
     const roomId = this.roomId;
-    if (roomId === null || this.forceBottom) return;
+    if (roomId === null) return;
     const log = this.store.log(roomId);
+    const unreadAfter = log.unreadAfter;
+    const lastSeq = this.store.room(roomId)?.lastSeq ?? 0;
+    if (!this.forceBottom || unreadAfter === null) {
+      this.unreadJump.update({ unreadAfter, unread: unreadAfter === null ? 0 : lastSeq - unreadAfter, oldestSeq: this.store.oldestSeq(roomId) });
+    }
+    if (this.forceBottom) return;
     if (log.loadingNewest || log.loadError || log.scrollToSeq !== null) return;
     // Near the top (or when the page does not fill the view): the previous page.
     if (!log.loadingOlder && this.store.hasOlder(roomId) && this.anchor.fromTop() <= PAGE_TRIGGER_PX) this.actions.loadOlder(roomId);

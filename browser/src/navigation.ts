@@ -1,6 +1,9 @@
 // Which room is open, and how it got there: chosen from the list, a search
-// result (the room opened at that message), or the address's #roomId when
-// the page loads. The address follows the open room, so a reload comes back.
+// result (the room opened at that message), or, when the page loads, the
+// address's #roomId or else the room the user had open last (remembered per
+// user, so a new tab or a fresh sign-in comes back to it). The address
+// follows the open room, so a reload comes back too.
+import type { KeyValueStore } from "../../common/key-value";
 import type { Message } from "../../common/protocol";
 import type { HistoryPager } from "./history-pager";
 import type { PeopleLoader } from "./people-loader";
@@ -17,7 +20,12 @@ export class Navigation {
     private readonly store: Store,
     private readonly pager: HistoryPager,
     private readonly people: PeopleLoader,
+    private readonly storage: KeyValueStore,
   ) {}
+
+  private get lastRoomKey(): string {
+    return `chat.lastRoom.${this.store.me.id}`;
+  }
 
   /** Opens a joined room at its newest messages; `focus` moves to the composer. */
   open(roomId: string, focus = true): void {
@@ -44,20 +52,24 @@ export class Navigation {
     this.hooks.searchDone();
   }
 
-  /** Once, after the first room list: the room the address names, if the user is in it. */
+  /** Once, after the first room list: the room the address names, or the one open last, if the user is in it. */
   openFromAddress(): void {
     if (this.openedFromHash) return;
     this.openedFromHash = true;
-    const id = decodeURIComponent(location.hash.slice(1));
-    if (id && this.store.room(id)?.joined) this.open(id, false);
+    const named = decodeURIComponent(location.hash.slice(1));
+    const last = this.storage.getItem(this.lastRoomKey);
+    const id = [named, last].find((candidate) => candidate && this.store.room(candidate)?.joined);
+    if (id) this.open(id, false);
   }
 
-  /** No room is open any more (left, or the page is closing). */
-  forget(): void {
+  /** No room is open any more (left, or the page is closing); `left`: not to be reopened next time either. */
+  forget(left = false): void {
     history.replaceState(null, "", location.pathname);
+    if (left) this.storage.removeItem(this.lastRoomKey);
   }
 
   private remember(roomId: string): void {
     history.replaceState(null, "", `#${encodeURIComponent(roomId)}`);
+    this.storage.setItem(this.lastRoomKey, roomId);
   }
 }

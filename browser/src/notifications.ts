@@ -1,6 +1,7 @@
-// Opt-in desktop notifications: a button asks for the browser's permission
-// (never on its own); once granted, direct messages and mentions that arrive
-// while the tab is hidden show a notification that opens their room.
+// Opt-in desktop notifications: one line at the foot of the side panel, a
+// button that asks for the browser's permission (never on its own); once
+// granted, direct messages and mentions that arrive while the tab is hidden
+// show a notification that opens their room.
 import { h } from "./dom";
 import { svgIcon } from "./icons";
 
@@ -12,7 +13,12 @@ export class Notifier {
   private readonly note = h("p", { class: "hint notify-note" });
 
   constructor() {
-    this.button = h("button", { type: "button", class: "button secondary small notify-button" }, svgIcon("bell"), "Enable notifications");
+    this.button = h(
+      "button",
+      { type: "button", class: "button ghost small notify-button", title: "For direct messages and mentions while this tab is in the background" },
+      svgIcon("bell"),
+      "Enable notifications",
+    );
     this.el = h("div", { class: "notify" }, this.button, this.note);
     this.button.addEventListener("click", () => {
       Notification.requestPermission().then(
@@ -35,7 +41,8 @@ export class Notifier {
         ? "Notifications are on for direct messages and mentions while this tab is in the background."
         : permission === "denied"
           ? "Notifications are blocked in this browser’s settings for this site."
-          : "For direct messages and mentions while this tab is in the background.";
+          : "";
+    this.note.hidden = this.note.textContent === "";
   }
 
   /** Shows a notification if allowed and the page is hidden; `tag` collapses the same message from several tabs. */

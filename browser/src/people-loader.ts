@@ -17,17 +17,17 @@ export class PeopleLoader {
   members(roomId: string): void {
     const ask = (this.membersAsked.get(roomId) ?? 0) + 1;
     this.membersAsked.set(roomId, ask);
-    const known = this.store.members(roomId)?.list ?? null;
-    this.store.setMembers(roomId, { list: known, loading: true, error: null });
+    const people = this.store.people;
+    const known = people.members(roomId)?.list ?? null;
+    people.setMembers(roomId, { list: known, loading: true, error: null });
     this.client.call("room:members", { roomId }).then(
       (list) => {
-        // Online flags are told to the room's members only; a public room's visitor sees none.
-        const members = list.map((m) => ({ ...m, online: m.online ?? false }));
-        if (this.membersAsked.get(roomId) === ask) this.store.setMembers(roomId, { list: members, loading: false, error: null });
+        // Online flags are told to the room's members only: a public room's visitor sees people without a status.
+        if (this.membersAsked.get(roomId) === ask) people.setMembers(roomId, { list, loading: false, error: null });
       },
       (err: unknown) => {
         if (this.membersAsked.get(roomId) !== ask) return;
-        this.store.setMembers(roomId, { list: known, loading: false, error: `Couldn’t load members (${shortReason(err)}).` });
+        people.setMembers(roomId, { list: known, loading: false, error: `Couldn’t load members (${shortReason(err)}).` });
       },
     );
   }
@@ -36,11 +36,11 @@ export class PeopleLoader {
     const ask = ++this.contactsAsked;
     return this.client.call("contacts:list", {}).then(
       (list) => {
-        if (ask === this.contactsAsked) this.store.setContacts({ list, error: null });
+        if (ask === this.contactsAsked) this.store.people.setContacts({ list, error: null });
       },
       (err: unknown) => {
         if (ask === this.contactsAsked) {
-          this.store.setContacts({ list: this.store.contacts.list, error: `Couldn’t load contacts (${shortReason(err)}).` });
+          this.store.people.setContacts({ list: this.store.people.contacts.list, error: `Couldn’t load contacts (${shortReason(err)}).` });
         }
       },
     );

@@ -1,19 +1,13 @@
 // One room's messages as the page has loaded them: stored messages in
-// ascending seq (one entry per id, no gaps within a loaded stretch), the
-// user's own messages still waiting for their ack (by clientId), system
-// events heard live, and where loading stands. Only the store changes a log;
-// views read it through RoomLogView.
+// ascending seq (one entry per id, no gaps within a loaded stretch), system
+// events heard live, where the unread part began, and where loading stands.
+// (The user's own messages not stored yet are the client core's outbox.)
+// Only the store changes a log; views read it through RoomLogView.
+import type { OutboxEntry } from "../../common/outbox";
 import type { Message, SystemEvent } from "../../common/protocol";
 
-export type PendingMessage = {
-  readonly clientId: string;
-  readonly roomId: string;
-  readonly text: string;
-  /** Local clock; only used to show a time until the server's arrives. */
-  readonly createdAt: number;
-  readonly status: "sending" | "failed";
-  readonly error: string | null;
-};
+/** One of the user's messages the server has not stored yet, as the outbox holds it. */
+export type PendingMessage = OutboxEntry;
 
 /** Which history page: the newest, older or newer than those loaded, or the stretch around a found message. */
 export type LoadWhat = "newest" | "older" | "newer" | "window";
@@ -21,8 +15,6 @@ export type LoadWhat = "newest" | "older" | "newer" | "window";
 export interface RoomLogView {
   /** Stored messages, ascending seq, no duplicates. */
   readonly messages: readonly Message[];
-  /** The user's own unacknowledged messages, in the order they were written. */
-  readonly pending: ReadonlyMap<string, PendingMessage>;
   readonly system: readonly SystemEvent[];
   /** The first page (the newest, or the window around a found message) has been fetched since the room was (re)entered. */
   readonly newestLoaded: boolean;
@@ -40,6 +32,8 @@ export interface RoomLogView {
   /** The message a search result pointed at: marked, and scrolled to once (scrollToSeq). */
   readonly highlightSeq: number | null;
   readonly scrollToSeq: number | null;
+  /** The read marker when the room was opened with unread messages: a "New messages" line goes after it. */
+  readonly unreadAfter: number | null;
 }
 
 /** Index of the first message with seq >= `seq` (binary search). */
@@ -56,7 +50,6 @@ function lowerBound(messages: readonly Message[], seq: number): number {
 
 export class RoomLog implements RoomLogView {
   messages: Message[] = [];
-  pending = new Map<string, PendingMessage>();
   system: SystemEvent[] = [];
   newestLoaded = false;
   loadingNewest = false;
@@ -66,12 +59,13 @@ export class RoomLog implements RoomLogView {
   loadError: RoomLogView["loadError"] = null;
   highlightSeq: number | null = null;
   scrollToSeq: number | null = null;
+  unreadAfter: number | null = null;
 
-  /** A fresh log for the same room: the user's unsent messages and the system events heard stay. */
+  /** A fresh log for the same room: the system events heard and the unread line stay. */
   startOver(): RoomLog {
     const fresh = new RoomLog();
-    fresh.pending = this.pending;
     fresh.system = this.system;
+    fresh.unreadAfter = this.unreadAfter;
     return fresh;
   }
 

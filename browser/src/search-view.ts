@@ -152,7 +152,7 @@ export class SearchView {
   private render(): void {
     const n = this.results.length;
     this.status.textContent =
-      n === 0 ? `No messages match “${this.query}”.` : `${n} ${n === 1 ? "message matches" : "messages match"} “${this.query}”.`;
+      n === 0 ? `No messages match “${this.query}”. Try fewer or shorter words.` : `${n} ${n === 1 ? "message matches" : "messages match"} “${this.query}”.`;
     setChildren(
       this.list,
       ...this.results.map((m) =>
@@ -165,11 +165,11 @@ export class SearchView {
             h(
               "span",
               { class: "result-meta" },
-              h("span", { class: "result-room" }, this.actions.roomLabel(m.roomId)),
-              h("span", { class: "result-sender" }, m.sender.username),
+              h("bdi", { class: "result-room" }, this.actions.roomLabel(m.roomId)),
+              h("bdi", { class: "result-sender" }, m.sender.username),
               h("span", { class: "result-time" }, `${dayLabel(m.createdAt)} ${hhmm(m.createdAt)}`),
             ),
-            h("span", { class: "result-text" }, ...snippetNodes(m.text, this.words)),
+            h("span", { class: "result-text", dir: "auto" }, ...snippetNodes(m.text, this.words)),
           ),
         ),
       ),

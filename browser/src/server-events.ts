@@ -73,14 +73,14 @@ export function listenToServer({ client, store, people, navigation, announcer, n
     if (event.user.id !== me.id) store.setTyping(event.roomId, event.user, event.typing);
   });
 
-  client.on("presence", (event) => store.setOnline(event.user, event.online));
+  client.on("presence", (event) => store.people.setOnline(event.user, event.online));
 
   client.on("system", (event) => {
     store.addSystem(event);
     if (event.user.id === me.id) {
       if (event.type === "member-left") {
         store.resetLog(event.roomId);
-        store.forgetMembers(event.roomId);
+        store.people.forgetMembers(event.roomId);
         if (store.currentRoomId === event.roomId) store.setCurrent(null);
       }
       directory.refresh().catch((err: unknown) => console.warn("room:list failed", err));
@@ -89,6 +89,6 @@ export function listenToServer({ client, store, people, navigation, announcer, n
     }
     // Who is in the room changed: the open room's list is asked again, others' when next opened.
     if (event.roomId === store.currentRoomId && store.room(event.roomId)?.joined) people.members(event.roomId);
-    else store.forgetMembers(event.roomId);
+    else store.people.forgetMembers(event.roomId);
   });
 }

@@ -1,21 +1,21 @@
 // The page's state: which room is open; per room the messages loaded so far
-// (room-log.ts); who is in which room, who is online, the contacts, and who
-// is typing. The room list with its counts is the client core's room
-// directory, held here so that its changes reach views like any other. Only
-// the store's methods change page state. Views subscribe and re-render;
-// several changes in one task reach them as one batch.
-import type { Contact, Message, Room, SystemEvent, User } from "../../common/protocol";
+// (room-log.ts); the people (people-state.ts: members, contacts, presence,
+// names met) and who is typing. The room list with its counts is the client
+// core's room directory, and the user's unsent messages its outbox, both
+// held here so that their changes reach views like any other. Only the
+// store's methods (and its parts' own) change page state. Views subscribe
+// and re-render; several changes in one task reach them as one batch.
+import type { Outbox } from "../../common/outbox";
+import type { Message, Room, SystemEvent, User } from "../../common/protocol";
 import type { RoomDirectory } from "../../common/room-directory";
 import { ChangeBatch, type Change, type ChangeFlag, type LogCause } from "./change-batch";
-import { randomId } from "./dom";
+import { PeopleState } from "./people-state";
 import { RoomLog, type LoadWhat, type PendingMessage, type RoomLogView } from "./room-log";
 import { Typists } from "./typists";
 
 export type { Change, LogCause } from "./change-batch";
+export type { ContactList, MemberList } from "./people-state";
 export type { LoadWhat, PendingMessage, RoomLogView } from "./room-log";
-
-export type MemberList = { readonly list: readonly Contact[] | null; readonly loading: boolean; readonly error: string | null };
-export type ContactList = { readonly list: readonly Contact[] | null; readonly error: string | null };
 
 /** A history page on its way; it is dropped if the log was started over meanwhile. */
 export type PageTicket = { readonly roomId: string; readonly what: LoadWhat; readonly log: RoomLogView };
@@ -23,19 +23,21 @@ export type PageTicket = { readonly roomId: string; readonly what: LoadWhat; rea
 export class Store {
   private readonly logs = new Map<string, RoomLog>();
   private readonly ids = new Map<string, string>(); // message id → roomId
-  private readonly memberLists = new Map<string, MemberList>();
-  /** Online state by user id, from presence events and the latest lists. */
-  private readonly online = new Map<string, boolean>();
-  private contactList: ContactList = { list: null, error: null };
   private readonly typists = new Typists(() => this.changed({ typing: true }));
   private current: string | null = null;
   private readonly batch = new ChangeBatch();
+  /** Members, contacts, presence and the names met; changed through its own methods. */
+  readonly people: PeopleState;
 
   constructor(
     readonly me: User,
     /** The rooms and their counts; changed through its own methods, heard here as `rooms`. */
     readonly directory: RoomDirectory,
+    /** The user's unsent messages; changed through its own methods, heard here as a `pending` log change. */
+    readonly outbox: Outbox,
   ) {
+    this.people = new PeopleState(me, (what) => this.changed(what), (user) => this.typists.goneOffline(user));
+    outbox.subscribe((roomId) => this.changedLog(roomId, "pending"));
     directory.subscribe(() => {
       this.changed({ rooms: true });
       // The open room is closed once the user is no longer in it.
@@ -62,14 +64,19 @@ export class Store {
     this.changed({ current: true, rooms: true });
   }
 
-  /** Opens a room from the list: its newest messages, not an older stretch seen before, nothing marked. */
+  /**
+   * Opens a room from the list: its newest messages, not an older stretch
+   * seen before, nothing marked; a "New messages" line after the read marker
+   * when there is something unread.
+   */
   enterRoom(roomId: string): void {
-    const log = this.logs.get(roomId);
+    let log = this.logs.get(roomId);
     if (log && !log.following) this.resetLog(roomId);
-    else if (log && log.highlightSeq !== null) {
-      log.markFound(null);
-      this.touch(roomId);
-    }
+    else if (log && log.highlightSeq !== null) log.markFound(null);
+    log = this.writableLog(roomId);
+    const room = this.directory.get(roomId);
+    log.unreadAfter = room && this.directory.unread(roomId) > 0 ? room.lastReadSeq : null;
+    this.touch(roomId);
     this.setCurrent(roomId);
   }
 
@@ -100,8 +107,10 @@ export class Store {
   addMessages(roomId: string, messages: readonly Message[], cause: LogCause): Message[] {
     const log = this.writableLog(roomId);
     const added: Message[] = [];
+    this.people.meet(messages.map((m) => m.sender));
     for (const m of messages) {
-      if (m.sender.id === this.me.id && log.pending.delete(m.clientId)) this.changedLog(roomId, "pending");
+      // The outbox's change is heard as "pending".
+      if (m.sender.id === this.me.id) this.outbox.noteStored(m);
       if (this.ids.has(m.id)) {
         if (log.replace(m)) this.changedLog(roomId, "update");
         continue;
@@ -143,24 +152,24 @@ export class Store {
     if (roomId !== undefined && this.writableLog(roomId).replace(m)) this.changedLog(roomId, "update");
   }
 
+  /** A message the user wrote: into the outbox, which sends it (and tries again) by itself. */
   addPending(roomId: string, text: string): PendingMessage {
-    const pending: PendingMessage = { clientId: randomId(), roomId, text, createdAt: Date.now(), status: "sending", error: null };
-    this.writableLog(roomId).pending.set(pending.clientId, pending);
-    this.changedLog(roomId, "pending");
-    return pending;
+    return this.outbox.add(roomId, text);
+  }
+
+  /** The user's Retry of a failed message (the same clientId). */
+  retryPending(clientId: string): void {
+    this.outbox.retry(clientId);
   }
 
   pending(roomId: string, clientId: string): PendingMessage | undefined {
-    return this.logs.get(roomId)?.pending.get(clientId);
+    const entry = this.outbox.get(clientId);
+    return entry?.roomId === roomId ? entry : undefined;
   }
 
-  /** Marks a pending message sending again or failed; a no-op once it is stored. */
-  setPendingStatus(roomId: string, clientId: string, status: PendingMessage["status"], error: string | null = null): void {
-    const pending = this.logs.get(roomId)?.pending;
-    const known = pending?.get(clientId);
-    if (!pending || !known) return;
-    pending.set(clientId, { ...known, status, error });
-    this.changedLog(roomId, "pending");
+  /** The user's messages in a room that are not stored yet, in the order written. */
+  unsent(roomId: string): PendingMessage[] {
+    return this.outbox.forRoom(roomId);
   }
 
   addSystem(event: SystemEvent): void {
@@ -183,6 +192,8 @@ export class Store {
     const log = this.logs.get(ticket.roomId);
     if (!log || log !== ticket.log) return;
     this.addMessages(ticket.roomId, page, ticket.what);
+    const newest = page[page.length - 1];
+    if (last && newest) this.directory.noteActivity(ticket.roomId, newest.createdAt);
     log.pageArrived(ticket.what, last && (log.newestSeq() ?? 0) >= (this.directory.get(ticket.roomId)?.lastSeq ?? 0));
     this.touch(ticket.roomId, ticket.what);
   }
@@ -204,44 +215,6 @@ export class Store {
   scrolledToFound(roomId: string): void {
     const log = this.logs.get(roomId);
     if (log) log.scrollToSeq = null;
-  }
-
-  // ------------------------------------------------------------ members, presence, contacts
-
-  members(roomId: string | null): MemberList | undefined {
-    return roomId === null ? undefined : this.memberLists.get(roomId);
-  }
-
-  setMembers(roomId: string, members: MemberList): void {
-    if (members.list) for (const m of members.list) this.online.set(m.id, m.online);
-    this.memberLists.set(roomId, members);
-    this.changed({ members: true, presence: true });
-  }
-
-  forgetMembers(roomId: string): void {
-    if (this.memberLists.delete(roomId)) this.changed({ members: true });
-  }
-
-  get contacts(): ContactList {
-    return this.contactList;
-  }
-
-  setContacts(contacts: ContactList): void {
-    if (contacts.list) for (const c of contacts.list) this.online.set(c.id, c.online);
-    this.contactList = contacts;
-    this.changed({ contacts: true, presence: true });
-  }
-
-  setOnline(user: User, online: boolean): void {
-    if (this.online.get(user.id) === online) return;
-    this.online.set(user.id, online);
-    if (!online) this.typists.goneOffline(user);
-    this.changed({ presence: true });
-  }
-
-  /** The user is always online to themselves; others as last heard. */
-  isOnline(user: Contact): boolean {
-    return user.id === this.me.id || (this.online.get(user.id) ?? user.online);
   }
 
   // ------------------------------------------------------------ typing

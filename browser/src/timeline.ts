@@ -1,7 +1,8 @@
 // What the message log shows, in order, built from a room's log with no DOM:
 // a day separator before each new day, stored messages by seq with system
-// events placed by time between them, then the user's pending messages.
-// Messages from one sender close together are grouped (one name and time).
+// events placed by time between them, a "New messages" line before the
+// first unread one, then the user's pending messages. Messages from one
+// sender close together are grouped (one name and time).
 import type { Message, SystemEvent, User } from "../../common/protocol";
 import { dayKey } from "./format";
 import type { PendingMessage, RoomLogView } from "./room-log";
@@ -23,19 +24,28 @@ export type MessageItem = {
 };
 export type DayItem = { kind: "day"; key: string; at: number };
 export type SystemItem = { kind: "system"; key: string; at: number; event: SystemEvent };
-export type TimelineItem = MessageItem | DayItem | SystemItem;
+/** Where the unread part begins: before the message with `seq`. */
+export type UnreadItem = { kind: "unread"; key: "unread"; seq: number };
+export type TimelineItem = MessageItem | DayItem | SystemItem | UnreadItem;
 
-export function buildTimeline(log: RoomLogView, me: User): TimelineItem[] {
+export function buildTimeline(log: RoomLogView, pending: readonly PendingMessage[], me: User): TimelineItem[] {
   const out: TimelineItem[] = [];
   const system = log.system;
   let s = 0;
   let lastDay = "";
+  let lastAt = 0;
   let runHead: MessageItem | null = null;
-  const push = (item: MessageItem | SystemItem) => {
+  const push = (item: MessageItem | SystemItem, firstUnread = false) => {
+    lastAt = item.at;
     const day = dayKey(item.at);
     if (day !== lastDay) {
       out.push({ kind: "day", key: `d:${day}`, at: item.at });
       lastDay = day;
+      runHead = null;
+    }
+    if (firstUnread && item.kind === "message" && item.message) {
+      // After the day it falls on; the line starts a fresh run: the first unread message shows its sender.
+      out.push({ kind: "unread", key: "unread", seq: item.message.seq });
       runHead = null;
     }
     if (item.kind === "message") {
@@ -57,7 +67,9 @@ export function buildTimeline(log: RoomLogView, me: User): TimelineItem[] {
   };
   for (const m of log.messages) {
     pushSystemUntil(m.createdAt - 1);
-    push({
+    // Only where the loaded stretch reaches back to the marker: otherwise the line would sit at the wrong place.
+    const firstUnread = log.unreadAfter !== null && m.seq === log.unreadAfter + 1;
+    const item: MessageItem = {
       kind: "message",
       key: `m:${m.sender.id}:${m.clientId}`,
       senderId: m.sender.id,
@@ -66,16 +78,17 @@ export function buildTimeline(log: RoomLogView, me: User): TimelineItem[] {
       message: m,
       pending: null,
       grouped: false,
-    });
+    };
+    push(item, firstUnread);
   }
   pushSystemUntil(Number.POSITIVE_INFINITY);
-  for (const p of log.pending.values()) {
+  for (const p of pending) {
     push({
       kind: "message",
       key: `m:${me.id}:${p.clientId}`,
       senderId: me.id,
       senderName: me.username,
-      at: Math.max(p.createdAt, out[out.length - 1]?.at ?? 0),
+      at: Math.max(p.createdAt, lastAt),
       message: null,
       pending: p,
       grouped: false,

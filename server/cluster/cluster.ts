@@ -22,6 +22,8 @@ export type Cluster = {
   ping(): Promise<void>;
   /** Whether the bus is connected right now (events for other nodes are dropped while it is not). */
   ready(): boolean;
+  /** Connection errors seen since start (metrics). */
+  errors(): number;
   /**
    * Called when the shared layer is back after an outage. Notices sent
    * meanwhile may be lost, so whatever they would have kept right is checked
@@ -39,6 +41,7 @@ export function localCluster(): Cluster {
     limiterStore: memoryLimiterStore,
     ping: async () => {},
     ready: () => false,
+    errors: () => 0,
     onRecovered: () => {},
     close: async () => {},
   };

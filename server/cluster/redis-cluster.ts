@@ -56,9 +56,11 @@ export async function redisCluster(options: RedisClusterOptions): Promise<Cluste
 
   const listeners: Array<() => void> = [];
   let down = false;
+  let errorCount = 0;
   for (const [name, client] of [["commands", commands], ["streams", streams]] as const) {
     // node-redis reconnects by itself; an error event unheard would crash the process.
     client.on("error", (err: Error) => {
+      errorCount++;
       if (!down) log.warn({ err: err.message, client: name }, "Redis connection lost; retrying");
       down = true;
     });
@@ -104,6 +106,7 @@ export async function redisCluster(options: RedisClusterOptions): Promise<Cluste
       await within(PING_TIMEOUT_MS, "Redis", commands.ping());
     },
     ready: () => streams.isReady && !down,
+    errors: () => errorCount,
     onRecovered(listener) {
       listeners.push(listener);
     },

@@ -11,6 +11,7 @@ import { markRead } from "../chat/reads";
 import { browseRooms, createRoom, inviteToRoom, joinRoom, leaveRoom, listRooms, openDm, roomMembers } from "../chat/rooms";
 import { errors, toErrorBody } from "../errors";
 import type { Guards } from "../limits";
+import type { Metrics } from "../metrics";
 import type { ChatSocket } from "./types";
 
 /**
@@ -30,6 +31,7 @@ export type HandlerDeps = {
   logger: Logger;
   /** Whether the socket's unsent backlog is past the mark where expensive answers wait (send-queue.ts). */
   congested: () => boolean;
+  metrics: Metrics;
 };
 
 type Budget = (userId: string) => Promise<void>;
@@ -41,12 +43,13 @@ type EventOptions = {
   expensive?: boolean;
 };
 
-export function registerHandlers(socket: ChatSocket, { chat, guards, logger, congested }: HandlerDeps): void {
+export function registerHandlers(socket: ChatSocket, { chat, guards, logger, congested, metrics }: HandlerDeps): void {
   const user = socket.data.user;
   const log = logger.child({ userId: user.id, socketId: socket.id });
 
   function on<E extends AckEventName>(event: E, run: (payload: Payload<E>) => Promise<AckData[E]>, options: EventOptions = {}): void {
     const listener = async (...args: unknown[]) => {
+      const started = performance.now();
       // The ack is the last argument, when there is one; a client may also omit the payload.
       const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (r: Result<AckData[E]>) => void) : null;
       const raw = args.length === 0 || args[0] === undefined ? {} : args[0];
@@ -65,11 +68,15 @@ export function registerHandlers(socket: ChatSocket, { chat, guards, logger, con
         result = { ok: true, data };
       } catch (err) {
         const { body, fault } = toErrorBody(err);
-        if (fault) log.error({ err, event }, "event handler failed");
+        if (fault) {
+          log.error({ err, event }, "event handler failed");
+          metrics.fault(event);
+        }
         else log.debug({ event, code: body.code }, "event refused");
         result = { ok: false, error: body };
       }
       ack?.(result);
+      metrics.acked(event, (performance.now() - started) / 1000);
     };
     // The typed `on` is keyed by event; the listener above is generic over it.
     socket.on(event, listener as never);
