@@ -9,7 +9,7 @@ import helmet from "helmet";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { Server } from "socket.io";
-import { createAccounts, createLoginGuard, type Accounts } from "./accounts/accounts";
+import { createAccounts, createLoginGuard, TOKEN_TTL_MS, type Accounts } from "./accounts/accounts";
 import { createChat, DEFAULT_CAPS, type Chat, type ChatCaps } from "./chat/chat";
 import { TypingTracker } from "./chat/typing";
 import { localCluster, type Cluster } from "./cluster/cluster";
@@ -22,7 +22,7 @@ import { followCluster, leaveCluster } from "./transport/cluster-events";
 import { OrderedDelivery } from "./transport/ordered-delivery";
 import { boundSendQueue } from "./transport/send-queue";
 import { disconnectAtExpiry, purgeExpiredTokens } from "./transport/session-expiry";
-import { registerHandlers } from "./transport/socket-handlers";
+import { createHandlers } from "./transport/socket-handlers";
 import { socketEffects } from "./transport/socket-effects";
 import { ioRooms, type ChatServer } from "./transport/types";
 
@@ -172,13 +172,15 @@ export function createApp(options: AppOptions): App {
     allowedOrigins: corsOrigins,
     trustProxy: app.get("trust proxy fn"),
   });
+  const attachHandlers = createHandlers({ chat, guards, logger, metrics });
   io.on("connection", (socket) => {
     const congested = boundSendQueue(socket, { maxBytes: limits.maxQueuedBytes, congestedBytes: limits.congestedQueuedBytes }, logger);
-    disconnectAtExpiry(socket);
-    registerHandlers(socket, { chat, guards, logger, congested, metrics });
+    attachHandlers(socket, { congested });
   });
   followCluster(io, chat, cluster, logger, link);
   const stopPurging = purgeExpiredTokens(accounts, logger);
+  // Checked a few times per token lifetime at least, and every minute at most.
+  const stopExpiring = disconnectAtExpiry(io, Math.min(60_000, Math.max(250, (options.tokenTtlMs ?? TOKEN_TTL_MS) / 4)));
 
   return {
     httpServer,
@@ -201,6 +203,7 @@ export function createApp(options: AppOptions): App {
       // idle keep-alive HTTP connections are dropped so it can finish.
       chat.typing.close();
       stopPurging();
+      stopExpiring();
       await leaveCluster(chat, cluster, logger);
       link?.ordered.close();
       const closed = new Promise<void>((done) => io.close(() => done()));

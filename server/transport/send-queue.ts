@@ -11,11 +11,20 @@ import type { ChatSocket } from "./types";
 
 export type SendQueueBounds = { maxBytes: number; congestedBytes: number };
 
-type EnginePacket = { data?: unknown };
+/** engine.io's packet; `bytes` is ours, set when it joins the queue so it is counted once. */
+type EnginePacket = { data?: unknown; bytes?: number };
 
-function packetBytes(packet: EnginePacket): number {
-  const { data } = packet;
-  if (typeof data === "string") return Buffer.byteLength(data);
+// A broadcast hands every socket the same string: its length is measured once.
+let lastData: string | null = null;
+let lastBytes = 0;
+function bytesOf(data: unknown): number {
+  if (typeof data === "string") {
+    if (data !== lastData) {
+      lastData = data;
+      lastBytes = Buffer.byteLength(data);
+    }
+    return lastBytes;
+  }
   if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
   return 0;
 }
@@ -32,7 +41,8 @@ export function boundSendQueue(socket: ChatSocket, { maxBytes, congestedBytes }:
 
   // packetCreate fires as each packet joins engine.io's queue; flush hands the queue to the transport.
   conn.on("packetCreate", (packet: EnginePacket) => {
-    queued += packetBytes(packet);
+    packet.bytes = bytesOf(packet.data);
+    queued += packet.bytes;
     if (dropped || backlog() <= maxBytes) return;
     dropped = true;
     logger.warn({ socketId: socket.id, userId: socket.data.user?.id, backlogBytes: backlog() }, "slow consumer disconnected");
@@ -47,7 +57,7 @@ export function boundSendQueue(socket: ChatSocket, { maxBytes, congestedBytes }:
     });
   });
   conn.on("flush", (packets: EnginePacket[]) => {
-    for (const packet of packets) queued -= packetBytes(packet);
+    for (const packet of packets) queued -= packet.bytes ?? 0;
   });
   return () => backlog() > congestedBytes;
 }

@@ -1,26 +1,20 @@
 // A token ends at its expiry even for a socket that stays connected, and
-// expired tokens do not pile up in the database.
+// expired tokens do not pile up in the database. One sweep per node checks
+// every socket (no timer per socket: a node holds thousands of them).
 import type { Logger } from "pino";
 import type { Accounts } from "../accounts/accounts";
-import type { ChatSocket } from "./types";
+import type { ChatServer } from "./types";
 
-// setTimeout takes at most 2^31-1 ms (about 24.8 days); tokens last 30 days.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
-export function disconnectAtExpiry(socket: ChatSocket, now: () => number = Date.now): void {
-  let timer: NodeJS.Timeout;
-  const arm = () => {
-    const left = socket.data.expiresAt - now();
-    if (left <= 0) {
-      socket.disconnect(true);
-      return;
-    }
-    timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
-    timer.unref();
-  };
-  arm();
-  socket.once("disconnect", () => clearTimeout(timer));
+/** Disconnects this node's sockets whose token has expired, every `everyMs`; returns the function that stops it. */
+export function disconnectAtExpiry(io: ChatServer, everyMs: number, now: () => number = Date.now): () => void {
+  const timer = setInterval(() => {
+    const t = now();
+    for (const socket of io.of("/").sockets.values()) if (socket.data.expiresAt <= t) socket.disconnect(true);
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Purges at start and then hourly; returns the function that stops it. */

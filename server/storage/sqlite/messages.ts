@@ -63,11 +63,12 @@ export function messageStore(db: Database, writer: GroupCommitWriter): MessageSt
     for (const username of usernames) q.insertMention.run({ roomId: m.roomId, seq: m.seq, username, senderId: m.sender.id });
   };
 
-  // Membership, the seq bump and the insert in one transaction: seq is
-  // gap-free and unique, and a sender who has just left (on any node) is
-  // refused by the database whatever a cache says. A retry's clientId hits
-  // the unique (sender, clientId) index; throwing rolls the seq bump back.
-  const insertMessageTx = db.transaction((m: NewMessage): number | null => {
+  // Membership, the seq bump and the insert in one savepoint of the writer's
+  // batch (writer.ts): seq is gap-free and unique, and a sender who has just
+  // left (on any node) is refused by the database whatever a cache says. A
+  // retry's clientId hits the unique (sender, clientId) index; throwing rolls
+  // the seq bump back.
+  const insertMessageTx = (m: NewMessage): number | null => {
     if (!q.isMember.get(m.roomId, m.sender.id)) return null;
     const bumped = q.bumpSeq.get(m.roomId);
     if (!bumped) return null;
@@ -78,9 +79,9 @@ export function messageStore(db: Database, writer: GroupCommitWriter): MessageSt
     for (const username of m.mentions) q.insertMention.run({ roomId: m.roomId, seq, username, senderId: m.sender.id });
     indexTerms(bumped.num, seq, m.terms);
     return seq;
-  });
+  };
 
-  const editMessageTx = db.transaction(({ messageId, text, mentions, terms, editedAt }: MessageEdit) => {
+  const editMessageTx = ({ messageId, text, mentions, terms, editedAt }: MessageEdit) => {
     if (q.editMessage.run(text, editedAt, messageId).changes === 0) return null;
     const message = toMessage(q.messageById.get(messageId)!);
     setMentions(message, mentions);
@@ -88,9 +89,9 @@ export function messageStore(db: Database, writer: GroupCommitWriter): MessageSt
     q.deleteTerms.run(num, message.seq);
     indexTerms(num, message.seq, terms);
     return message;
-  });
+  };
 
-  const deleteMessageTx = db.transaction((messageId: string, deletedAt: number) => {
+  const deleteMessageTx = (messageId: string, deletedAt: number) => {
     q.deleteMessage.run(deletedAt, messageId);
     const row = q.messageById.get(messageId);
     if (!row) return null;
@@ -98,7 +99,7 @@ export function messageStore(db: Database, writer: GroupCommitWriter): MessageSt
     setMentions(message, []);
     q.deleteTerms.run(q.roomNum.get(message.roomId)!.num, message.seq);
     return message;
-  });
+  };
 
   return {
     async insertMessage(m): Promise<InsertResult> {

@@ -70,12 +70,12 @@ export function roomStore(db: Database, writer: GroupCommitWriter): RoomStore {
       createdBy,
     });
 
-  const createRoomTx = db.transaction((room: RoomRecord, creatorId: string, createdAt: number) => {
+  const createRoomTx = (room: RoomRecord, creatorId: string, createdAt: number) => {
     insertRoom(room, createdAt, creatorId);
     q.addMember.run(room.id, creatorId, createdAt);
-  });
+  };
 
-  const openDmTx = db.transaction((newRoomId: string, users: [string, string], now: number): RoomRow => {
+  const openDmTx = (newRoomId: string, users: [string, string], now: number): RoomRow => {
     let row = q.dmRoom.get(users[0], users[1]);
     if (!row) {
       insertRoom({ id: newRoomId, kind: "dm", name: null, dmUsers: users }, now, null);
@@ -84,7 +84,7 @@ export function roomStore(db: Database, writer: GroupCommitWriter): RoomStore {
     q.addMember.run(row.id, users[0], now);
     q.addMember.run(row.id, users[1], now);
     return row;
-  });
+  };
 
   return {
     async createRoom(room, creatorId, createdAt) {

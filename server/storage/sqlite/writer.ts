@@ -38,12 +38,13 @@ export class GroupCommitWriter {
     db: Database,
     private readonly options: WriterOptions,
   ) {
-    // Each job is a nested better-sqlite3 transaction or a statement; a thrown
-    // job's savepoint is rolled back and the others stay.
+    // Each job runs in a savepoint (a nested better-sqlite3 transaction): a
+    // thrown job's writes are rolled back and the others stay.
+    const inSavepoint = db.transaction((run: () => unknown) => run());
     this.batch = db.transaction((jobs: Job[]) =>
       jobs.map((job): Outcome => {
         try {
-          return { ok: true, value: db.transaction(job.run)() };
+          return { ok: true, value: inSavepoint(job.run) };
         } catch (error) {
           return { ok: false, error };
         }
