@@ -27,12 +27,26 @@ function cut(term: string): string {
   return term.length <= MAX_TERM_LENGTH ? term : [...term].slice(0, MAX_TERM_LENGTH).join("");
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+const ASCII_WORD = /[a-z0-9]+/g;
+const HAS_UNSPACED = new RegExp(UNSPACED_SCRIPT.source, "u");
+
 /** The terms of a text, each once, in order of first appearance. */
 export function termsOf(text: string): string[] {
   const terms = new Set<string>();
+  // Most chat lines are ASCII: folding is then lowercasing, and a word is a run of letters and digits.
+  if (ASCII.test(text)) {
+    for (const [word] of text.toLowerCase().matchAll(ASCII_WORD)) terms.add(word.length > MAX_TERM_LENGTH ? word.slice(0, MAX_TERM_LENGTH) : word);
+    return [...terms];
+  }
   for (const [raw] of text.matchAll(WORD)) {
+    const folded = fold(raw);
+    if (!HAS_UNSPACED.test(folded)) {
+      terms.add(cut(folded));
+      continue;
+    }
     let run = "";
-    for (const ch of fold(raw)) {
+    for (const ch of folded) {
       if (UNSPACED_SCRIPT.test(ch)) {
         if (run) terms.add(cut(run));
         run = "";
@@ -53,6 +67,15 @@ export function termsOf(text: string): string[] {
 export function queryPrefixes(query: string): string[] {
   const terms = termsOf(query);
   return terms.filter((t) => !terms.some((other) => other !== t && other.startsWith(t)));
+}
+
+/**
+ * A message's terms as one string, each after a space (" hello world"), so
+ * that "some term starts with p" is "the string contains ' ' + p": one row a
+ * message to look in, on every backend.
+ */
+export function joinTerms(terms: string[]): string {
+  return terms.length ? ` ${terms.join(" ")}` : "";
 }
 
 /**

@@ -14,6 +14,7 @@
 // found only by the insert's unique key; then the whole batch rolls back and
 // its messages go one by one through the single-message path.
 import type { PoolConnection } from "mysql2/promise";
+import { joinTerms } from "../../chat/search-terms";
 import type { InsertResult, NewMessage } from "../storage";
 import { change, isDuplicate, select, type Db } from "./pool";
 import { int, MESSAGE_COLUMNS, text, toMessage, usernameKey, type Bytes, type MessageRow } from "./rows";
@@ -42,6 +43,8 @@ const INSERT_MENTIONS = `INSERT IGNORE INTO mentions (user_id, room_id, seq)
   WHERE u.id <> j.sender`;
 const INSERT_TERMS = `INSERT IGNORE INTO search_terms (room_num, term, seq)
   SELECT ?, j.term, j.seq FROM JSON_TABLE(?, '$[*]' COLUMNS (term VARCHAR(128) PATH '$.t', seq BIGINT PATH '$.s')) j`;
+const INSERT_ALL_TERMS = `INSERT INTO message_terms (room_num, seq, terms)
+  SELECT ?, j.seq, j.terms FROM JSON_TABLE(?, '$[*]' COLUMNS (seq BIGINT PATH '$.s', terms LONGTEXT CHARACTER SET utf8mb4 PATH '$.a')) j`;
 
 const pairKey = (senderId: string, clientId: string) => `${senderId}\n${clientId}`;
 
@@ -124,7 +127,11 @@ export class MessageBatcher {
     const mentions = accepted.flatMap((m) => m.mentions.map((name) => ({ name: usernameKey(name), seq: m.seq, sender: m.sender.id })));
     if (mentions.length > 0) await change(conn, INSERT_MENTIONS, [roomId, JSON.stringify(mentions), roomId]);
     const terms = accepted.flatMap((m) => m.terms.map((t) => ({ t, s: m.seq })));
-    if (terms.length > 0) await change(conn, INSERT_TERMS, [int(locked.num), JSON.stringify(terms)]);
+    if (terms.length > 0) {
+      await change(conn, INSERT_TERMS, [int(locked.num), JSON.stringify(terms)]);
+      const all = accepted.filter((m) => m.terms.length > 0).map((m) => ({ s: m.seq, a: joinTerms(m.terms) }));
+      await change(conn, INSERT_ALL_TERMS, [int(locked.num), JSON.stringify(all)]);
+    }
     return results;
   }
 }

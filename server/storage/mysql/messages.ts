@@ -1,8 +1,9 @@
 // Messages: the seq-assigning insert, edits, deletes, history and read
 // markers, with each message's mentions and search terms kept in step.
+import { joinTerms } from "../../chat/search-terms";
 import type { InsertResult, MessageEdit, NewMessage, Storage } from "../storage";
 import { change, isDuplicate, read, select, type Conn, type Db } from "./pool";
-import { int, jsonList, MESSAGE_COLUMNS, text, toMessage, usernameKey, type MessageRow } from "./rows";
+import { int, jsonList, MESSAGE_COLUMNS, text, toMessage, usernameKey, type Bytes, type MessageRow } from "./rows";
 import { MessageBatcher } from "./message-batch";
 import { transaction, write } from "./transaction";
 
@@ -43,10 +44,16 @@ const INSERT_MENTIONS = `INSERT INTO mentions (user_id, room_id, seq)
   WHERE u.id <> :senderId`;
 const INSERT_TERMS = `INSERT INTO search_terms (room_num, term, seq)
   SELECT :num, j.term, :seq FROM JSON_TABLE(:terms, '$[*]' COLUMNS (term VARCHAR(128) PATH '$')) j`;
+const INSERT_ALL_TERMS = "INSERT INTO message_terms (room_num, seq, terms) VALUES (:num, :seq, :all)";
 // In the insert's transaction the room row is ours already, so reading its number costs no wait.
 const INSERT_TERMS_OF_ROOM = `INSERT INTO search_terms (room_num, term, seq)
   SELECT r.num, j.term, :seq FROM rooms r JOIN JSON_TABLE(:terms, '$[*]' COLUMNS (term VARCHAR(128) PATH '$')) j
   WHERE r.id = :roomId`;
+const INSERT_ALL_TERMS_OF_ROOM = "INSERT INTO message_terms (room_num, seq, terms) SELECT r.num, :seq, :all FROM rooms r WHERE r.id = :roomId";
+// The message's own row of terms says which index entries to take out (there is no index by message).
+const DELETE_TERMS = `DELETE t FROM search_terms t
+  JOIN JSON_TABLE(:terms, '$[*]' COLUMNS (term VARCHAR(128) PATH '$')) j ON t.term = j.term
+  WHERE t.room_num = :num AND t.seq = :seq`;
 
 async function insertMentions(conn: Conn, m: { roomId: string; seq: number; senderId: string }, usernames: string[]) {
   if (usernames.length === 0) return;
@@ -58,8 +65,15 @@ async function reindex(conn: Conn, row: MessageRow & { num: number }, mentions: 
   const [roomId, seq, num] = [text(row.room_id), int(row.seq), int(row.num)];
   await change(conn, "DELETE FROM mentions WHERE room_id = ? AND seq = ?", [roomId, seq]);
   await insertMentions(conn, { roomId, seq, senderId: text(row.sender_id) }, mentions);
-  await change(conn, "DELETE FROM search_terms WHERE room_num = ? AND seq = ?", [num, seq]);
-  if (terms.length > 0) await change(conn, INSERT_TERMS, { num, seq, terms: jsonList(terms) });
+  const [old] = await select<{ terms: Bytes }>(conn, "SELECT terms FROM message_terms WHERE room_num = ? AND seq = ? FOR UPDATE", [num, seq]);
+  if (old) {
+    await change(conn, DELETE_TERMS, { num, seq, terms: jsonList(text(old.terms).split(" ").filter(Boolean)) });
+    await change(conn, "DELETE FROM message_terms WHERE room_num = ? AND seq = ?", [num, seq]);
+  }
+  if (terms.length > 0) {
+    await change(conn, INSERT_TERMS, { num, seq, terms: jsonList(terms) });
+    await change(conn, INSERT_ALL_TERMS, { num, seq, all: joinTerms(terms) });
+  }
 }
 
 /**
@@ -131,7 +145,10 @@ export function messageStore(db: Db, onBatch?: (size: number) => void): MessageS
         throw err;
       }
       await insertMentions(conn, { roomId: m.roomId, seq, senderId: m.sender.id }, m.mentions);
-      if (m.terms.length > 0) await change(conn, INSERT_TERMS_OF_ROOM, { roomId: m.roomId, seq, terms: jsonList(m.terms) });
+      if (m.terms.length > 0) {
+        await change(conn, INSERT_TERMS_OF_ROOM, { roomId: m.roomId, seq, terms: jsonList(m.terms) });
+        await change(conn, INSERT_ALL_TERMS_OF_ROOM, { roomId: m.roomId, seq, all: joinTerms(m.terms) });
+      }
       return seq;
     });
 

@@ -116,13 +116,19 @@ const MIGRATIONS: string[][] = [
       CONSTRAINT mentions_room FOREIGN KEY (room_id) REFERENCES rooms (id) ON DELETE CASCADE
     ) ${TABLE}`,
     // (room, term, seq) finds a word's messages within given rooms;
-    // (room, seq, term) tells whether one message has a word.
+    // message_terms holds each message's terms in one row (" a b c"), to tell
+    // whether one message has a word (as SQLite's schema does).
     `CREATE TABLE IF NOT EXISTS search_terms (
       room_num BIGINT NOT NULL,
       term     VARBINARY(128) NOT NULL,
       seq      BIGINT NOT NULL,
-      PRIMARY KEY (room_num, term, seq),
-      KEY search_terms_message (room_num, seq, term)
+      PRIMARY KEY (room_num, term, seq)
+    ) ${TABLE}`,
+    `CREATE TABLE IF NOT EXISTS message_terms (
+      room_num BIGINT NOT NULL,
+      seq      BIGINT NOT NULL,
+      terms    MEDIUMBLOB NOT NULL,
+      PRIMARY KEY (room_num, seq)
     ) ${TABLE}`,
   ],
 ];

@@ -77,8 +77,11 @@ export class Checkpointer {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.worker.ref();
     if (this.running) await new Promise<void>((resolve) => this.done.add(resolve));
     const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    // Held open until the worker is gone, or a process with nothing else to do would end first.
+    this.worker.ref();
     this.worker.postMessage("close");
     await exited;
   }

@@ -2,6 +2,7 @@
 // markers, with each message's mentions and search terms kept in step.
 import type { Database } from "better-sqlite3";
 import type { InsertResult, MessageEdit, NewMessage, Storage } from "../storage";
+import { joinTerms } from "../../chat/search-terms";
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from "./rows";
 import type { GroupCommitWriter } from "./writer";
 
@@ -34,7 +35,10 @@ export function messageStore(db: Database, writer: GroupCommitWriter): MessageSt
     ),
     deleteMentions: db.prepare("DELETE FROM mentions WHERE room_id = ? AND seq = ?"),
     insertTerm: db.prepare("INSERT OR IGNORE INTO search_terms (room_num, term, seq) VALUES (?, ?, ?)"),
-    deleteTerms: db.prepare("DELETE FROM search_terms WHERE room_num = ? AND seq = ?"),
+    insertAllTerms: db.prepare("INSERT OR REPLACE INTO message_terms (room_num, seq, terms) VALUES (?, ?, ?)"),
+    allTerms: db.prepare<[number, number], { terms: string }>("SELECT terms FROM message_terms WHERE room_num = ? AND seq = ?"),
+    deleteTerm: db.prepare("DELETE FROM search_terms WHERE room_num = ? AND term = ? AND seq = ?"),
+    deleteAllTerms: db.prepare("DELETE FROM message_terms WHERE room_num = ? AND seq = ?"),
     messageById: db.prepare<[string], MessageRow>(`${byId} WHERE m.id = ?`),
     messageByClientId: db.prepare<[string, string], MessageRow>(`${byId} WHERE m.sender_id = ? AND m.client_id = ?`),
     editMessage: db.prepare("UPDATE messages SET text = ?, edited_at = ? WHERE id = ? AND deleted = 0"),
@@ -56,6 +60,14 @@ export function messageStore(db: Database, writer: GroupCommitWriter): MessageSt
 
   const indexTerms = (num: number, seq: number, terms: string[]) => {
     for (const term of terms) q.insertTerm.run(num, term, seq);
+    if (terms.length) q.insertAllTerms.run(num, seq, joinTerms(terms));
+  };
+  // The message's own row says which terms to take out of the index.
+  const unindexTerms = (num: number, seq: number) => {
+    const row = q.allTerms.get(num, seq);
+    if (!row) return;
+    for (const term of row.terms.split(" ")) if (term) q.deleteTerm.run(num, term, seq);
+    q.deleteAllTerms.run(num, seq);
   };
   // Mentions follow the text: an edit may add or drop one, a delete drops them all.
   const setMentions = (m: { roomId: string; seq: number; sender: { id: string } }, usernames: string[]) => {
@@ -86,7 +98,7 @@ export function messageStore(db: Database, writer: GroupCommitWriter): MessageSt
     const message = toMessage(q.messageById.get(messageId)!);
     setMentions(message, mentions);
     const { num } = q.roomNum.get(message.roomId)!;
-    q.deleteTerms.run(num, message.seq);
+    unindexTerms(num, message.seq);
     indexTerms(num, message.seq, terms);
     return message;
   };
@@ -97,7 +109,7 @@ export function messageStore(db: Database, writer: GroupCommitWriter): MessageSt
     if (!row) return null;
     const message = toMessage(row);
     setMentions(message, []);
-    q.deleteTerms.run(q.roomNum.get(message.roomId)!.num, message.seq);
+    unindexTerms(q.roomNum.get(message.roomId)!.num, message.seq);
     return message;
   };
 

@@ -2,7 +2,7 @@
 // of (room, term) within the searcher's own rooms, so other users' rooms cost
 // nothing, and the work is bounded whatever the query: the rarest prefix
 // drives (at most `maxMatches` index entries, else the query is too broad),
-// and each other prefix is one index probe per candidate.
+// and the others are looked for in each candidate's one row of terms.
 import type { Database, Statement } from "better-sqlite3";
 import { prefixUpperBound } from "../../chat/search-terms";
 import type { SearchQuery, SearchResult, Storage } from "../storage";
@@ -37,15 +37,13 @@ export function searchStore(db: Database): Pick<Storage, "search"> {
 
   const matches = (scope: Scope, others: number) =>
     prepared(`match:${scope}:${others}`, () => {
-      const probes = Array.from(
-        { length: others },
-        (_, i) => `AND EXISTS (SELECT 1 FROM search_terms p WHERE p.room_num = c.room_num AND p.seq = c.seq
-                   AND p.term >= $lo${i + 1} AND p.term < $hi${i + 1})`,
-      ).join("\n");
+      // ' ' + prefix inside " a b c": some term starts with the prefix (instr is byte-exact).
+      const probes = Array.from({ length: others }, (_, i) => `AND instr(mt.terms, ' ' || $lo${i + 1}) > 0`).join("\n");
       return `SELECT ${MESSAGE_COLUMNS} FROM (
                 SELECT DISTINCT t.room_num, t.seq FROM search_terms t
                 WHERE t.room_num IN (${SCOPES[scope]}) AND t.term >= $lo0 AND t.term < $hi0
               ) c
+              JOIN message_terms mt ON mt.room_num = c.room_num AND mt.seq = c.seq
               JOIN rooms r ON r.num = c.room_num
               JOIN messages m ON m.room_id = r.id AND m.seq = c.seq
               JOIN users u ON u.id = m.sender_id
@@ -75,7 +73,7 @@ export function searchStore(db: Database): Pick<Storage, "search"> {
       const params: Params = { ...scopeParams, limit };
       counted.forEach(({ prefix }, i) => {
         params[`lo${i}`] = prefix;
-        params[`hi${i}`] = prefixUpperBound(prefix);
+        if (i === 0) params.hi0 = prefixUpperBound(prefix);
       });
       const rows = matches(scope, counted.length - 1).all(params) as MessageRow[];
       return { tooBroad: false, messages: rows.map(toMessage) };
