@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "browser/dist/", "data/", "dist/"] },
+  { ignores: ["node_modules/", "browser/dist/", "data/", "dist/", "tmp-scratch/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -27,6 +27,8 @@ function cut(term: string): string {
   return term.length <= MAX_TERM_LENGTH ? term : [...term].slice(0, MAX_TERM_LENGTH).join("");
 }
 
+// Any code unit below 0x80 (control characters included: they only separate words).
+// eslint-disable-next-line no-control-regex
 const ASCII = /^[\x00-\x7f]*$/;
 const ASCII_WORD = /[a-z0-9]+/g;
 const HAS_UNSPACED = new RegExp(UNSPACED_SCRIPT.source, "u");
