@@ -90,6 +90,15 @@ export async function openTestStorage(kind: Storage["dialect"]): Promise<{ stora
 export const BACKENDS: Backend[] = [
   { name: "sqlite (file)", dialect: "sqlite", open: () => openTestStorage("sqlite") },
   {
+    // Search reads postings alone here: in the default, most test messages are still past the index's mark.
+    name: "sqlite (postings at once)",
+    dialect: "sqlite",
+    async open() {
+      const storage = openSqlite({ path: ":memory:", deferIndex: false });
+      return { storage, dispose: () => storage.close() };
+    },
+  },
+  {
     name: "sqlite (memory)",
     dialect: "sqlite",
     async open() {

@@ -17,6 +17,7 @@ import { messageStore } from "./messages";
 import { migrate } from "./migrations";
 import { roomStore } from "./rooms";
 import { searchStore } from "./search";
+import { termIndex } from "./term-index";
 import { GroupCommitWriter, type BatchInfo } from "./writer";
 
 export type { BatchInfo } from "./writer";
@@ -33,11 +34,16 @@ export type SqliteOptions = {
   durability?: "fsync" | "process";
   /** Told after each group commit (metrics). */
   onBatch?: (info: BatchInfo) => void;
-  /** Told when a background checkpoint fails (logs). */
+  /** Told when a background checkpoint or indexing job fails (logs). */
   onError?: (err: unknown) => void;
+  /** Whether a message's search postings are written a little after it (the default) or with it. */
+  deferIndex?: boolean;
 };
 
-export function openSqlite(options: SqliteOptions): Storage {
+/** SQLite's storage, with a way to wait for its background indexing (tests). */
+export type SqliteStorage = Storage & { indexed(): Promise<void> };
+
+export function openSqlite(options: SqliteOptions): SqliteStorage {
   const inMemory = options.path === ":memory:";
   if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
@@ -60,17 +66,20 @@ export function openSqlite(options: SqliteOptions): Storage {
       options.onBatch?.(info);
     },
   });
+  const index = termIndex(db, writer, options.onError ?? (() => {}), options.deferIndex ?? true);
   const ping = db.prepare("SELECT 1");
   let closing: Promise<void> | null = null;
 
   return {
     dialect: "sqlite",
+    indexed: () => index.catchUp(),
     async ping() {
       if (closing) throw new Error("storage is closed");
       ping.get();
     },
     close() {
       closing ??= (async () => {
+        index.close();
         await writer.drained();
         await checkpointer?.close();
         if (walFd !== null) closeSync(walFd);
@@ -84,7 +93,7 @@ export function openSqlite(options: SqliteOptions): Storage {
     },
     ...accountStore(db, writer),
     ...roomStore(db, writer),
-    ...messageStore(db, writer),
+    ...messageStore(db, writer, index),
     ...searchStore(db),
     ...contactStore(db, writer),
   };

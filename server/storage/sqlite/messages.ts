@@ -4,6 +4,7 @@ import type { Database } from "better-sqlite3";
 import type { InsertResult, MessageEdit, NewMessage, Storage } from "../storage";
 import { joinTerms } from "../../chat/search-terms";
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from "./rows";
+import type { TermIndex } from "./term-index";
 import type { GroupCommitWriter } from "./writer";
 
 type MessageStore = Pick<
@@ -16,7 +17,7 @@ const DUPLICATE = Symbol("duplicate");
 
 const byId = `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id`;
 
-export function messageStore(db: Database, writer: GroupCommitWriter): MessageStore {
+export function messageStore(db: Database, writer: GroupCommitWriter, index: TermIndex): MessageStore {
   const q = {
     isMember: db.prepare<[string, string], { one: number }>("SELECT 1 AS one FROM memberships WHERE room_id = ? AND user_id = ?"),
     bumpSeq: db.prepare<[string], { last_seq: number; num: number }>(
@@ -34,11 +35,6 @@ export function messageStore(db: Database, writer: GroupCommitWriter): MessageSt
        ON CONFLICT DO NOTHING`,
     ),
     deleteMentions: db.prepare("DELETE FROM mentions WHERE room_id = ? AND seq = ?"),
-    insertTerm: db.prepare("INSERT OR IGNORE INTO search_terms (room_num, term, seq) VALUES (?, ?, ?)"),
-    insertAllTerms: db.prepare("INSERT OR REPLACE INTO message_terms (room_num, seq, terms) VALUES (?, ?, ?)"),
-    allTerms: db.prepare<[number, number], { terms: string }>("SELECT terms FROM message_terms WHERE room_num = ? AND seq = ?"),
-    deleteTerm: db.prepare("DELETE FROM search_terms WHERE room_num = ? AND term = ? AND seq = ?"),
-    deleteAllTerms: db.prepare("DELETE FROM message_terms WHERE room_num = ? AND seq = ?"),
     messageById: db.prepare<[string], MessageRow>(`${byId} WHERE m.id = ?`),
     messageByClientId: db.prepare<[string, string], MessageRow>(`${byId} WHERE m.sender_id = ? AND m.client_id = ?`),
     editMessage: db.prepare("UPDATE messages SET text = ?, edited_at = ? WHERE id = ? AND deleted = 0"),
@@ -58,17 +54,8 @@ export function messageStore(db: Database, writer: GroupCommitWriter): MessageSt
     after: db.prepare<[string, number, number], MessageRow>(`${byId} WHERE m.room_id = ? AND m.seq > ? ORDER BY m.seq ASC LIMIT ?`),
   };
 
-  const indexTerms = (num: number, seq: number, terms: string[]) => {
-    for (const term of terms) q.insertTerm.run(num, term, seq);
-    if (terms.length) q.insertAllTerms.run(num, seq, joinTerms(terms));
-  };
-  // The message's own row says which terms to take out of the index.
-  const unindexTerms = (num: number, seq: number) => {
-    const row = q.allTerms.get(num, seq);
-    if (!row) return;
-    for (const term of row.terms.split(" ")) if (term) q.deleteTerm.run(num, term, seq);
-    q.deleteAllTerms.run(num, seq);
-  };
+  const indexTerms = (num: number, seq: number, terms: string[]) => index.added(num, seq, joinTerms(terms));
+  const unindexTerms = (num: number, seq: number) => index.removed(num, seq);
   // Mentions follow the text: an edit may add or drop one, a delete drops them all.
   const setMentions = (m: { roomId: string; seq: number; sender: { id: string } }, usernames: string[]) => {
     q.deleteMentions.run(m.roomId, m.seq);

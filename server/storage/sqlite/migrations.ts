@@ -125,6 +125,12 @@ const MIGRATIONS: Migration[] = [
         terms    TEXT NOT NULL,
         PRIMARY KEY (room_num, seq)
       ) WITHOUT ROWID;
+      -- Every message of the room up to indexed_through has its postings in
+      -- search_terms; later ones only their row in message_terms (term-index.ts).
+      CREATE TABLE search_index_state (
+        room_num        INTEGER PRIMARY KEY,
+        indexed_through INTEGER NOT NULL
+      );
     `);
     const insert = db.prepare("INSERT OR IGNORE INTO search_terms (room_num, term, seq) VALUES (?, ?, ?)");
     const insertAll = db.prepare("INSERT INTO message_terms (room_num, seq, terms) VALUES (?, ?, ?)");
@@ -137,9 +143,10 @@ const MIGRATIONS: Migration[] = [
       for (const row of rows) {
         const terms = termsOf(row.text);
         for (const term of terms) insert.run(row.num, term, row.seq);
-        insertAll.run(row.num, row.seq, joinTerms(terms));
+        if (terms.length) insertAll.run(row.num, row.seq, joinTerms(terms));
       }
     }
+    db.exec("INSERT INTO search_index_state (room_num, indexed_through) SELECT num, last_seq FROM rooms");
   },
 ];
 

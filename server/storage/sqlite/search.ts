@@ -2,7 +2,9 @@
 // of (room, term) within the searcher's own rooms, so other users' rooms cost
 // nothing, and the work is bounded whatever the query: the rarest prefix
 // drives (at most `maxMatches` index entries, else the query is too broad),
-// and the others are looked for in each candidate's one row of terms.
+// and the others are looked for in each candidate's one row of terms. The
+// few messages not yet in the postings (term-index.ts) are read from their
+// rows of terms, past each room's mark.
 import type { Database, Statement } from "better-sqlite3";
 import { prefixUpperBound } from "../../chat/search-terms";
 import type { SearchQuery, SearchResult, Storage } from "../storage";
@@ -15,6 +17,11 @@ const SCOPES: Record<Scope, string> = {
   room: "SELECT num FROM rooms WHERE id = $roomId",
 };
 
+/** Rows of terms in the scope past their room's mark: messages whose postings are still to be written. */
+const TAIL = (scope: Scope) => `SELECT u.room_num, u.seq, u.terms FROM message_terms u
+  WHERE u.room_num IN (${SCOPES[scope]})
+    AND u.seq > COALESCE((SELECT s.indexed_through FROM search_index_state s WHERE s.room_num = u.room_num), 0)`;
+
 type Params = Record<string, string | number>;
 
 export function searchStore(db: Database): Pick<Storage, "search"> {
@@ -25,13 +32,15 @@ export function searchStore(db: Database): Pick<Storage, "search"> {
     return statement;
   };
 
-  /** How many index entries in the scope begin with the prefix, counting no further than `cap`. */
+  /** How many index entries in the scope begin with the prefix (postings, then rows past the mark), counting no further than `cap`. */
   const count = (scope: Scope, params: Params, cap: number): number =>
     (
       prepared(
         `count:${scope}`,
-        () => `SELECT COUNT(*) AS n FROM (SELECT 1 FROM search_terms t
-               WHERE t.room_num IN (${SCOPES[scope]}) AND t.term >= $lo AND t.term < $hi LIMIT $cap)`,
+        () => `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM search_terms t
+                 WHERE t.room_num IN (${SCOPES[scope]}) AND t.term >= $lo AND t.term < $hi LIMIT $cap))
+              + (SELECT COUNT(*) FROM (SELECT 1 FROM (${TAIL(scope)}) tail WHERE instr(tail.terms, ' ' || $lo) > 0 LIMIT $cap))
+              AS n`,
       ).get({ ...params, cap }) as { n: number }
     ).n;
 
@@ -40,8 +49,10 @@ export function searchStore(db: Database): Pick<Storage, "search"> {
       // ' ' + prefix inside " a b c": some term starts with the prefix (instr is byte-exact).
       const probes = Array.from({ length: others }, (_, i) => `AND instr(mt.terms, ' ' || $lo${i + 1}) > 0`).join("\n");
       return `SELECT ${MESSAGE_COLUMNS} FROM (
-                SELECT DISTINCT t.room_num, t.seq FROM search_terms t
+                SELECT t.room_num, t.seq FROM search_terms t
                 WHERE t.room_num IN (${SCOPES[scope]}) AND t.term >= $lo0 AND t.term < $hi0
+                UNION
+                SELECT tail.room_num, tail.seq FROM (${TAIL(scope)}) tail WHERE instr(tail.terms, ' ' || $lo0) > 0
               ) c
               JOIN message_terms mt ON mt.room_num = c.room_num AND mt.seq = c.seq
               JOIN rooms r ON r.num = c.room_num
