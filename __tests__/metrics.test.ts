@@ -21,9 +21,12 @@ test("counts stored messages, their ack latency and the connected sockets; says 
   expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
 });
 
-test("not served to another address, nor without the token once one is set", async () => {
+test("not served to another address, nor through a proxy, nor without the token once one is set", async () => {
   const behindProxy = await h.startServer({ trustProxy: "loopback" });
   expect((await fetch(`${behindProxy.url}/metrics`, { headers: { "x-forwarded-for": "203.0.113.9" } })).status).toBe(403);
+  // A proxy on this machine that the server was not told to trust: still not a local client.
+  const untrusted = await h.startServer();
+  expect((await fetch(`${untrusted.url}/metrics`, { headers: { "x-forwarded-for": "203.0.113.9" } })).status).toBe(403);
   const withToken = await h.startServer({ metricsToken: "a-long-metrics-token" });
   expect((await fetch(`${withToken.url}/metrics`)).status).toBe(403);
   expect((await fetch(`${withToken.url}/metrics`, { headers: { authorization: "Bearer a-long-metrics-token" } })).status).toBe(200);

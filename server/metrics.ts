@@ -85,7 +85,8 @@ const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 export function metricsRoute(metrics: Metrics, token: string | undefined): RequestHandler {
   return async (req, res) => {
     const bearer = /^Bearer (\S+)$/.exec(req.get("authorization") ?? "")?.[1];
-    const allowed = token ? bearer === token : LOOPBACK.test(req.ip ?? "");
+    // A request that came through a proxy is not a local client, even when the proxy is local.
+    const allowed = token ? bearer === token : LOOPBACK.test(req.ip ?? "") && !req.get("x-forwarded-for");
     if (!allowed) {
       res.status(403).json({ error: { code: "FORBIDDEN", message: "Metrics are not served to this client" } });
       return;
