@@ -120,6 +120,8 @@ describeNginx("nginx in front of three nodes", () => {
     const back = heard(alice, "from another node");
     await carol.send(room.id, "from another node");
     expect((await back).seq).toBe(2);
+    // Metrics are not for the world.
+    expect((await fetch(`${lb}/metrics`)).status).toBe(403);
     const engine = alice.socket.io.engine;
     await until("the upgrade to WebSocket", async () => (engine.transport.name === "websocket" ? true : undefined));
   });
