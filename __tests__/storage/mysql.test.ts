@@ -222,7 +222,7 @@ describeMysql("mysql storage", () => {
     expect(await storage.insertMessage(message(roomId, alice, "next"))).toMatchObject({ message: { seq: 1 } });
   });
 
-  test("connections killed in the middle of a burst: each insert is stored once and answered, or rejected; the pool recovers", async () => {
+  test("connections killed in the middle of a burst: a transaction cut before its commit runs again on a new connection; each insert is stored once", async () => {
     const storage = await node();
     const { user, room, message } = builders(() => storage);
     const alice = await user();
@@ -254,9 +254,8 @@ describeMysql("mysql storage", () => {
     const results = await Promise.allSettled(outcomes);
     const storedBy = async () => (await Promise.all(rooms.map((r) => everything(storage, r)))).flat();
     const rejected = burst.filter((_, i) => results[i]!.status === "rejected");
-    expect(rejected.length).toBeGreaterThan(0);
-    // Only the kill's own victims fail: lost connections, never a deadlock or a hang.
-    for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ fatal: true });
+    // The room's batch was cut while it waited for the row, before any commit: it ran again, so nothing failed.
+    expect(rejected).toEqual([]);
     for (const r of rooms) gapFree((await everything(storage, r)).map((m) => m.seq));
     const stored = await storedBy();
     const byClientId = new Map(stored.map((m) => [m.clientId, m]));

@@ -125,9 +125,18 @@ export async function change(conn: Conn, sql: string, params: Params = []): Prom
   return result;
 }
 
-/** A read on a connection of its own (autocommit: it sees what is committed). */
-export function read<T>(db: Db, sql: string, params: Params = []): Promise<T[]> {
-  return withConnection(db, (conn) => select<T>(conn, sql, params));
+/**
+ * A read on a connection of its own (autocommit: it sees what is committed).
+ * A read changes nothing, so one that lost its connection (a connection the
+ * server dropped while it sat idle in the pool) is tried once more on another.
+ */
+export async function read<T>(db: Db, sql: string, params: Params = []): Promise<T[]> {
+  try {
+    return await withConnection(db, (conn) => select<T>(conn, sql, params));
+  } catch (err) {
+    if (!isFatal(err)) throw err;
+    return withConnection(db, (conn) => select<T>(conn, sql, params));
+  }
 }
 
 const errno = (err: unknown): number | undefined =>

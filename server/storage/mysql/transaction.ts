@@ -1,9 +1,11 @@
 // Transactions with a bounded retry. InnoDB may pick a transaction as a
 // deadlock's victim (1213) or give up on a lock wait (1205); both leave
-// nothing written, so running the whole transaction again is safe. Anything
-// else, a lost connection above all, is the caller's to see: a commit whose
-// answer was lost may or may not have happened, and only the caller's
-// idempotency (a message's clientId) can tell.
+// nothing written, so running the whole transaction again is safe. So is a
+// connection lost before COMMIT was sent (one the server dropped while it sat
+// idle in the pool, most often): nothing of it can have been committed. A
+// connection lost during the COMMIT is the caller's to see: that commit may
+// or may not have happened, and only the caller's idempotency (a message's
+// clientId) can tell.
 import type { PoolConnection, ResultSetHeader } from "mysql2/promise";
 import { acquire, change, giveBack, isDuplicate, isFatal, isRetryable, withConnection, type Db, type Params } from "./pool";
 
@@ -31,16 +33,20 @@ export async function retrying<T>(db: Db, once: () => Promise<T>): Promise<T> {
  * the start after a deadlock or lock-wait timeout.
  */
 export function transaction<T>(db: Db, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
-  return retrying(db, async () => {
+  let lostBeforeCommit = 0;
+  return retrying(db, async function once(): Promise<T> {
     const conn = await acquire(db);
+    let committing = false;
     try {
       await conn.query("START TRANSACTION");
       const result = await fn(conn);
+      committing = true;
       await conn.query("COMMIT");
       giveBack(conn);
       return result;
     } catch (err) {
       await rollBack(conn, err);
+      if (isFatal(err) && !committing && ++lostBeforeCommit <= 2) return once();
       throw err;
     }
   });
